@@ -1,0 +1,213 @@
+/// Renders a conversation into the prompt text a chat model was trained on.
+///
+/// The format is recognised from the GGUF's `tokenizer.chat_template` (a Jinja
+/// program) by its marker tokens, as llama.cpp does, and rendered by Swift code
+/// that reproduces what the Jinja template prints for plain conversations.
+public struct ChatTemplate: Sendable {
+    /// The prompt formats Ponder renders.
+    public enum Family: String, Codable, Sendable, CaseIterable {
+        /// `<|im_start|>role\n…<|im_end|>` (SmolLM2, Qwen, many fine-tunes).
+        case chatML = "chatml"
+        /// `<|start_header_id|>role<|end_header_id|>\n\n…<|eot_id|>` (Llama 3.x).
+        case llama3 = "llama3"
+        /// `[INST] … [/INST]` with `<<SYS>>` (Llama 2).
+        case llama2 = "llama2"
+        /// `<start_of_turn>role\n…<end_of_turn>` (Gemma).
+        case gemma = "gemma"
+        /// No recognised template: ChatML, the most widely understood format.
+        case generic = "generic"
+    }
+
+    /// The recognised format.
+    public let family: Family
+    /// The Jinja source from the file, if any.
+    public let source: String?
+    /// The system message the template inserts when the conversation has none.
+    public let defaultSystemMessage: String?
+    /// Text of the BOS token, written by formats that start with it.
+    public let beginOfSequenceText: String
+    /// Text of the EOS token, written after assistant turns by some formats.
+    public let endOfSequenceText: String
+    /// Llama 3.1+ templates open with a knowledge-cutoff preamble in the system turn.
+    let writesKnowledgeDates: Bool
+
+    /// Recognises the template `source`.
+    public init(source: String?, beginOfSequenceText: String = "", endOfSequenceText: String = "") {
+        self.source = source
+        self.beginOfSequenceText = beginOfSequenceText
+        self.endOfSequenceText = endOfSequenceText
+        let text = source ?? ""
+        if text.contains("<|im_start|>") {
+            family = .chatML
+        } else if text.contains("<|start_header_id|>") && text.contains("<|end_header_id|>") {
+            family = .llama3
+        } else if text.contains("[INST]") {
+            family = .llama2
+        } else if text.contains("<start_of_turn>") {
+            family = .gemma
+        } else {
+            family = .generic
+        }
+        writesKnowledgeDates = family == .llama3 && text.contains("Cutting Knowledge Date")
+        defaultSystemMessage = family == .chatML ? Self.defaultChatMLSystemMessage(in: text) : nil
+    }
+
+    /// The template of a GGUF file, with its BOS and EOS texts.
+    public init(file: GGUFFile) {
+        let tokens = (try? file.stringArray("tokenizer.ggml.tokens")) ?? []
+        func text(_ key: String) -> String {
+            guard let id = (try? file.integer(key)) ?? nil, id >= 0, id < tokens.count else { return "" }
+            return tokens[id]
+        }
+        self.init(
+            source: (try? file.string("tokenizer.chat_template")) ?? nil,
+            beginOfSequenceText: text("tokenizer.ggml.bos_token_id"),
+            endOfSequenceText: text("tokenizer.ggml.eos_token_id"))
+    }
+
+    /// Whether the rendered text already starts with the BOS token's text, so the
+    /// tokenizer must not add another.
+    public var rendersBeginOfSequence: Bool {
+        switch family {
+        case .llama3, .llama2, .gemma: return !beginOfSequenceText.isEmpty
+        case .chatML, .generic: return false
+        }
+    }
+
+    /// The prompt for `messages`; with `addGenerationPrompt` it ends where the
+    /// assistant's reply begins.
+    public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        switch family {
+        case .chatML, .generic: return renderChatML(messages, addGenerationPrompt)
+        case .llama3: return renderLlama3(messages, addGenerationPrompt)
+        case .llama2: return renderLlama2(messages)
+        case .gemma: return renderGemma(messages, addGenerationPrompt)
+        }
+    }
+
+    // MARK: - Formats
+
+    private func renderChatML(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        var prompt = ""
+        if let defaultSystemMessage, messages.first?.role != .system {
+            prompt += "<|im_start|>system\n\(defaultSystemMessage)<|im_end|>\n"
+        }
+        for message in messages {
+            prompt += "<|im_start|>\(message.role.rawValue)\n\(message.content)<|im_end|>\n"
+        }
+        if addGenerationPrompt { prompt += "<|im_start|>assistant\n" }
+        return prompt
+    }
+
+    private func renderLlama3(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        func turn(_ role: String, _ content: String) -> String {
+            "<|start_header_id|>\(role)<|end_header_id|>\n\n\(content)<|eot_id|>"
+        }
+        var prompt = beginOfSequenceText
+        var rest = messages[...]
+        if writesKnowledgeDates {
+            // Llama 3.1+: the system turn always exists and opens with the dates
+            // (the template's defaults when no date is supplied).
+            var system = ""
+            if let first = rest.first, first.role == .system {
+                system = first.content.trimmingWhitespace()
+                rest = rest.dropFirst()
+            }
+            prompt += turn("system", "Cutting Knowledge Date: December 2023\nToday Date: 26 Jul 2024\n\n" + system)
+        }
+        for message in rest {
+            prompt += turn(message.role == .tool ? "ipython" : message.role.rawValue, message.content.trimmingWhitespace())
+        }
+        if addGenerationPrompt { prompt += "<|start_header_id|>assistant<|end_header_id|>\n\n" }
+        return prompt
+    }
+
+    private func renderLlama2(_ messages: [ChatMessage]) -> String {
+        var rest = messages[...]
+        var system: String?
+        if let first = rest.first, first.role == .system {
+            system = first.content
+            rest = rest.dropFirst()
+        }
+        var prompt = ""
+        for (index, message) in rest.enumerated() {
+            var content = message.content
+            if index == 0, let system { content = "<<SYS>>\n\(system)\n<</SYS>>\n\n" + content }
+            switch message.role {
+            case .user, .tool, .system:
+                prompt += beginOfSequenceText + "[INST] " + content.trimmingWhitespace() + " [/INST]"
+            case .assistant:
+                prompt += " " + content.trimmingWhitespace() + " " + endOfSequenceText
+            }
+        }
+        return prompt
+    }
+
+    private func renderGemma(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
+        // Gemma has no system role; like llama.cpp, fold it into the first user turn.
+        var rest = messages[...]
+        var system: String?
+        if let first = rest.first, first.role == .system {
+            system = first.content
+            rest = rest.dropFirst()
+        }
+        var prompt = beginOfSequenceText
+        for (index, message) in rest.enumerated() {
+            let role = message.role == .assistant ? "model" : "user"
+            var content = message.content.trimmingWhitespace()
+            if index == 0, let system { content = system.trimmingWhitespace() + "\n\n" + content }
+            prompt += "<start_of_turn>\(role)\n\(content)<end_of_turn>\n"
+        }
+        if addGenerationPrompt { prompt += "<start_of_turn>model\n" }
+        return prompt
+    }
+
+    // MARK: - Reading the template
+
+    /// The literal system turn a ChatML template writes when the conversation has no
+    /// system message, e.g. `'<|im_start|>system\nYou are a helpful AI assistant…<|im_end|>\n'`.
+    static func defaultChatMLSystemMessage(in template: String) -> String? {
+        for opener in ["<|im_start|>system\n", "<|im_start|>system\\n"] {
+            var searchStart = template.startIndex
+            while let start = template[searchStart...].firstRange(of: opener) {
+                searchStart = start.upperBound
+                guard let end = template[start.upperBound...].firstRange(of: "<|im_end|>") else { break }
+                let candidate = template[start.upperBound..<end.lowerBound]
+                // A literal message, not an expression that splices in the user's one.
+                guard !candidate.isEmpty, !candidate.contains(where: { "'\"{}+".contains($0) }) else { continue }
+                return String(candidate).replacingEscapedNewlines()
+            }
+        }
+        return nil
+    }
+}
+
+extension String {
+    /// Strips leading and trailing whitespace, like Jinja's `trim` filter.
+    func trimmingWhitespace() -> String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
+              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
+        return String(scalars[first...last])
+    }
+
+    /// Turns the two characters `\n` of a Jinja string literal into a newline.
+    func replacingEscapedNewlines() -> String {
+        guard contains("\\n") else { return self }
+        var result = ""
+        var iterator = makeIterator()
+        while let character = iterator.next() {
+            if character == "\\" {
+                if let following = iterator.next() {
+                    result.append(following == "n" ? "\n" : following)
+                } else {
+                    result.append(character)
+                }
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+}

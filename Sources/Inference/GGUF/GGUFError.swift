@@ -1,0 +1,61 @@
+/// Everything that can be wrong with a GGUF file, each case naming the problem
+/// precisely enough for a person to know what to do.
+public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case badMagic(found: [UInt8])
+    case unsupportedVersion(UInt32)
+    case truncated(what: String, offset: Int, needed: Int, fileSize: Int)
+    case absurdCount(what: String, count: UInt64, limit: UInt64)
+    case invalidValueType(key: String, rawType: UInt32)
+    case duplicateKey(String)
+    case badAlignment(UInt64)
+    case duplicateTensor(String)
+    case badTensorShape(tensor: String, reason: String)
+    case unknownTensorType(tensor: String, rawType: UInt32)
+    case misalignedTensor(tensor: String, offset: UInt64, alignment: Int)
+    case tensorOutOfBounds(tensor: String, end: UInt64, dataSize: Int)
+    case overlappingTensors(first: String, second: String)
+    case missingKey(String)
+    case wrongKeyType(key: String, expected: String, found: String)
+    case invalidValue(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            return "cannot open '\(path)': \(reason)"
+        case .badMagic(let found):
+            let shown = found.map { (32..<127).contains($0) ? String(UnicodeScalar($0)) : "." }.joined()
+            return "not a GGUF file: the first bytes are '\(shown)', expected 'GGUF'"
+        case .unsupportedVersion(let version):
+            return "unsupported GGUF version \(version) (supported: 2 and 3); re-convert the model with a current llama.cpp"
+        case .truncated(let what, let offset, let needed, let fileSize):
+            return "file is truncated: \(what) at byte \(offset) needs \(needed) bytes, but the file has \(fileSize) bytes"
+        case .absurdCount(let what, let count, let limit):
+            return "implausible \(what): \(count) (at most \(limit) fit in this file)"
+        case .invalidValueType(let key, let rawType):
+            return "metadata key '\(key)' has an unknown value type \(rawType)"
+        case .duplicateKey(let key):
+            return "metadata key '\(key)' appears twice"
+        case .badAlignment(let alignment):
+            return "general.alignment is \(alignment); it must be a power of two between 1 and 65536"
+        case .duplicateTensor(let name):
+            return "tensor '\(name)' appears twice"
+        case .badTensorShape(let tensor, let reason):
+            return "tensor '\(tensor)' has a bad shape: \(reason)"
+        case .unknownTensorType(let tensor, let rawType):
+            return "tensor '\(tensor)' has an unknown type \(rawType)"
+        case .misalignedTensor(let tensor, let offset, let alignment):
+            return "tensor '\(tensor)' starts at data offset \(offset), which is not a multiple of the alignment \(alignment)"
+        case .tensorOutOfBounds(let tensor, let end, let dataSize):
+            return "tensor '\(tensor)' ends at data offset \(end), past the end of the tensor data (\(dataSize) bytes); the file is truncated or corrupt"
+        case .overlappingTensors(let first, let second):
+            return "tensors '\(first)' and '\(second)' overlap in the file"
+        case .missingKey(let key):
+            return "required metadata key '\(key)' is missing"
+        case .wrongKeyType(let key, let expected, let found):
+            return "metadata key '\(key)' is \(found), expected \(expected)"
+        case .invalidValue(let key, let reason):
+            return "metadata key '\(key)' has an invalid value: \(reason)"
+        }
+    }
+}

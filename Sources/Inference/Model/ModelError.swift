@@ -1,0 +1,20 @@
+/// Problems with a model that are not about the GGUF container itself.
+public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file is not a well-formed GGUF file.
+    case file(GGUFError)
+    /// The architecture is not one the engine implements.
+    case unsupportedArchitecture(String, supported: [String])
+    /// A hyper-parameter is present but unusable.
+    case invalidHyperparameter(key: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .file(let error):
+            return error.description
+        case .unsupportedArchitecture(let name, let supported):
+            return "unsupported architecture '\(name)'; Ponder runs: \(supported.joined(separator: ", "))"
+        case .invalidHyperparameter(let key, let reason):
+            return "hyper-parameter '\(key)' is invalid: \(reason)"
+        }
+    }
+}

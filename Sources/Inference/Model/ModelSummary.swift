@@ -1,0 +1,117 @@
+/// What `ponder inspect` reports about a model file.
+public struct ModelSummary: Codable, Sendable {
+    public var path: String
+    public var fileSize: Int
+    public var ggufVersion: Int
+    public var name: String?
+    public var architecture: String?
+    /// Hyper-parameters, when the architecture is supported.
+    public var config: ModelConfig?
+    /// Why the hyper-parameters could not be read, when they could not.
+    public var configError: String?
+    /// Elements in all tensors.
+    public var parameterCount: Int
+    public var tensorCount: Int
+    /// Tensor count by type name ("Q4_1": 210).
+    public var tensorTypes: [String: Int]
+    public var tokenizer: String?
+    public var tokenizerError: String?
+    public var beginOfSequenceToken: String?
+    public var endOfSequenceToken: String?
+    public var chatTemplate: String
+    public var defaultSystemMessage: String?
+
+    /// Summarises `file`; problems with parts of it are recorded, not thrown, so that
+    /// a half-readable file can still be inspected.
+    public init(file: GGUFFile) {
+        path = file.path
+        fileSize = file.fileSize
+        ggufVersion = Int(file.version)
+        name = (try? file.string("general.name")) ?? nil
+        architecture = (try? file.string("general.architecture")) ?? nil
+        do {
+            config = try ModelConfig(file: file)
+        } catch {
+            configError = error.description
+        }
+        parameterCount = file.tensors.reduce(0) { $0 + $1.elementCount }
+        tensorCount = file.tensors.count
+        tensorTypes = file.tensors.reduce(into: [:]) { $0[$1.type.name, default: 0] += 1 }
+        do {
+            let tokenizer = try Tokenizer(file: file)
+            self.tokenizer = tokenizer.summary
+            let vocabulary = tokenizer.vocabulary
+            beginOfSequenceToken = vocabulary.beginOfSequence.map { vocabulary.tokens[Int($0)] }
+            endOfSequenceToken = vocabulary.endOfSequence.map { vocabulary.tokens[Int($0)] }
+        } catch {
+            tokenizerError = error.description
+        }
+        let template = ChatTemplate(file: file)
+        chatTemplate = template.family.rawValue
+        defaultSystemMessage = template.defaultSystemMessage
+    }
+
+    /// A readable multi-line report.
+    public var text: String {
+        var lines: [String] = []
+        func line(_ label: String, _ value: String) {
+            lines.append(label.padding(to: 16) + value)
+        }
+        line("file", "\(path) (\(Self.formatBytes(fileSize)), GGUF v\(ggufVersion))")
+        if let name { line("name", name) }
+        line("architecture", architecture ?? "(none)")
+        line("parameters", Self.formatCount(parameterCount))
+        if let config {
+            line("layers", "\(config.blockCount)")
+            line("embedding", "\(config.embeddingLength)")
+            line("feed-forward", "\(config.feedForwardLength)")
+            line("heads", "\(config.headCount) query, \(config.headCountKV) key/value, \(config.headDimension) wide")
+            line("context", "\(config.contextLength) tokens (trained)")
+            line("RoPE", "base \(Self.formatNumber(config.ropeFrequencyBase)), \(config.ropeDimensionCount) dimensions"
+                + (config.ropeScalingType.map { ", scaling \($0)" } ?? ""))
+            line("RMSNorm eps", "\(config.rmsNormEpsilon)")
+        } else if let configError {
+            line("config", "unavailable: \(configError)")
+        }
+        let types = tensorTypes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
+        line("tensors", "\(tensorCount)" + (types.isEmpty ? "" : ": \(types)"))
+        if let tokenizer {
+            line("tokenizer", tokenizer)
+            line("special tokens", "BOS \(beginOfSequenceToken ?? "none"), EOS \(endOfSequenceToken ?? "none")")
+        } else if let tokenizerError {
+            line("tokenizer", "unavailable: \(tokenizerError)")
+        }
+        line("chat template", chatTemplate)
+        if let defaultSystemMessage { line("default system", defaultSystemMessage.debugDescription) }
+        return lines.joined(separator: "\n")
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(bytes) bytes" : formatNumber((value * 10).rounded() / 10) + " " + units[unit]
+    }
+
+    static func formatCount(_ count: Int) -> String {
+        switch count {
+        case 1_000_000_000...: return formatNumber((Double(count) / 1e8).rounded() / 10) + "B"
+        case 1_000_000...: return formatNumber((Double(count) / 1e5).rounded() / 10) + "M"
+        case 1_000...: return formatNumber((Double(count) / 1e2).rounded() / 10) + "K"
+        default: return "\(count)"
+        }
+    }
+
+    /// A number without a trailing ".0".
+    static func formatNumber(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+}
+
+extension String {
+    func padding(to width: Int) -> String {
+        count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+    }
+}

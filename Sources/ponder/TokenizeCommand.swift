@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Inference
+
+/// `ponder tokenize`: the token ids of a text, as a JSON array.
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Print the token ids of TEXT as a JSON array.")
+
+    @Argument(help: "The text to tokenize; '-' reads standard input.")
+    var text: String
+
+    @Flag(help: "Recognise special tokens written in the text, such as <|im_start|>.")
+    var special = false
+
+    @Flag(help: "Render TEXT as a user message through the model's chat template first.")
+    var chat = false
+
+    @Flag(help: "Do not add BOS/EOS tokens.")
+    var noBos = false
+
+    @Flag(help: "Also print each token's text, one per line, after the ids.")
+    var pieces = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func run() throws {
+        try reportingErrors {
+            let input = text == "-" ? try readStandardInput() : text
+            let file = try modelOptions.openFile()
+            let tokenizer = try Tokenizer(file: file)
+            let ids: [TokenID]
+            if chat {
+                let template = ChatTemplate(file: file)
+                let prompt = template.render([ChatMessage(role: .user, content: input)], addGenerationPrompt: true)
+                ids = tokenizer.encode(prompt, addSpecial: !noBos && !template.rendersBeginOfSequence, parseSpecial: true)
+            } else {
+                ids = tokenizer.encode(input, addSpecial: !noBos, parseSpecial: special)
+            }
+            print("[" + ids.map(String.init).joined(separator: ", ") + "]")
+            if pieces {
+                for id in ids {
+                    let piece = String(decoding: tokenizer.piece(id, special: true), as: UTF8.self)
+                    print("\(id)\t\(piece.debugDescription)")
+                }
+            }
+        }
+    }
+
+    private func readStandardInput() throws -> String {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        guard let string = String(data: data, encoding: .utf8) else {
+            throw CLIError.invalidInput("standard input is not valid UTF-8")
+        }
+        return string
+    }
+}
