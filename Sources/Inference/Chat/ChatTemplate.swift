@@ -10,8 +10,10 @@ public struct ChatTemplate: Sendable {
         case chatML = "chatml"
         /// `<|start_header_id|>role<|end_header_id|>\n\n…<|eot_id|>` (Llama 3.x).
         case llama3 = "llama3"
-        /// `[INST] … [/INST]` with `<<SYS>>` (Llama 2).
+        /// `[INST] … [/INST]` with `<<SYS>>` (Llama 2 and its fine-tunes).
         case llama2 = "llama2"
+        /// `[INST] … [/INST]` without a system block (Mistral Instruct).
+        case mistral = "mistral"
         /// `<start_of_turn>role\n…<end_of_turn>` (Gemma).
         case gemma = "gemma"
         /// No recognised template: ChatML, the most widely understood format.
@@ -30,6 +32,8 @@ public struct ChatTemplate: Sendable {
     public let endOfSequenceText: String
     /// Llama 3.1+ templates open with a knowledge-cutoff preamble in the system turn.
     let writesKnowledgeDates: Bool
+    /// Meta's Llama 2 template writes BOS before every user turn; others only once.
+    let writesBeginOfSequenceEveryTurn: Bool
 
     /// Recognises the template `source`.
     public init(source: String?, beginOfSequenceText: String = "", endOfSequenceText: String = "") {
@@ -42,14 +46,20 @@ public struct ChatTemplate: Sendable {
         } else if text.contains("<|start_header_id|>") && text.contains("<|end_header_id|>") {
             family = .llama3
         } else if text.contains("[INST]") {
-            family = .llama2
+            family = text.contains("<<SYS>>") ? .llama2 : .mistral
         } else if text.contains("<start_of_turn>") {
             family = .gemma
         } else {
             family = .generic
         }
         writesKnowledgeDates = family == .llama3 && text.contains("Cutting Knowledge Date")
-        defaultSystemMessage = family == .chatML ? Self.defaultChatMLSystemMessage(in: text) : nil
+        writesBeginOfSequenceEveryTurn = family == .llama2
+            && (text.contains("bos_token + '[INST]") || text.contains("bos_token + \"[INST]"))
+        switch family {
+        case .chatML: defaultSystemMessage = Self.defaultChatMLSystemMessage(in: text)
+        case .llama2: defaultSystemMessage = Self.literalAssignment(to: "system_message", in: text)
+        default: defaultSystemMessage = nil
+        }
     }
 
     /// The template of a GGUF file, with its BOS and EOS texts.
@@ -69,7 +79,7 @@ public struct ChatTemplate: Sendable {
     /// tokenizer must not add another.
     public var rendersBeginOfSequence: Bool {
         switch family {
-        case .llama3, .llama2, .gemma: return !beginOfSequenceText.isEmpty
+        case .llama3, .llama2, .mistral, .gemma: return !beginOfSequenceText.isEmpty
         case .chatML, .generic: return false
         }
     }
@@ -81,6 +91,7 @@ public struct ChatTemplate: Sendable {
         case .chatML, .generic: return renderChatML(messages, addGenerationPrompt)
         case .llama3: return renderLlama3(messages, addGenerationPrompt)
         case .llama2: return renderLlama2(messages)
+        case .mistral: return renderMistral(messages)
         case .gemma: return renderGemma(messages, addGenerationPrompt)
         }
     }
@@ -124,20 +135,42 @@ public struct ChatTemplate: Sendable {
 
     private func renderLlama2(_ messages: [ChatMessage]) -> String {
         var rest = messages[...]
-        var system: String?
+        var system = defaultSystemMessage
         if let first = rest.first, first.role == .system {
             system = first.content
             rest = rest.dropFirst()
         }
-        var prompt = ""
+        var prompt = writesBeginOfSequenceEveryTurn ? "" : beginOfSequenceText
         for (index, message) in rest.enumerated() {
             var content = message.content
             if index == 0, let system { content = "<<SYS>>\n\(system)\n<</SYS>>\n\n" + content }
             switch message.role {
             case .user, .tool, .system:
-                prompt += beginOfSequenceText + "[INST] " + content.trimmingWhitespace() + " [/INST]"
+                if writesBeginOfSequenceEveryTurn { prompt += beginOfSequenceText }
+                prompt += "[INST] " + content.trimmingWhitespace() + " [/INST]"
             case .assistant:
                 prompt += " " + content.trimmingWhitespace() + " " + endOfSequenceText
+            }
+        }
+        return prompt
+    }
+
+    private func renderMistral(_ messages: [ChatMessage]) -> String {
+        // No system role; like llama.cpp, fold it into the first user turn.
+        var rest = messages[...]
+        var system: String?
+        if let first = rest.first, first.role == .system {
+            system = first.content
+            rest = rest.dropFirst()
+        }
+        var prompt = beginOfSequenceText
+        for (index, message) in rest.enumerated() {
+            switch message.role {
+            case .user, .tool, .system:
+                let content = index == 0 && system != nil ? system! + "\n\n" + message.content : message.content
+                prompt += "[INST] " + content + " [/INST]"
+            case .assistant:
+                prompt += message.content + endOfSequenceText
             }
         }
         return prompt
@@ -177,6 +210,20 @@ public struct ChatTemplate: Sendable {
                 guard !candidate.isEmpty, !candidate.contains(where: { "'\"{}+".contains($0) }) else { continue }
                 return String(candidate).replacingEscapedNewlines()
             }
+        }
+        return nil
+    }
+}
+
+extension ChatTemplate {
+    /// The string literal assigned by `{% set name = '…' %}`, if the template has one.
+    static func literalAssignment(to name: String, in template: String) -> String? {
+        for quote in ["'", "\""] {
+            let opener = "set \(name) = \(quote)"
+            guard let start = template.firstRange(of: opener),
+                  let end = template[start.upperBound...].firstIndex(of: Character(quote))
+            else { continue }
+            return String(template[start.upperBound..<end]).replacingEscapedNewlines()
         }
         return nil
     }

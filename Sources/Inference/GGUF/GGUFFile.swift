@@ -118,9 +118,9 @@ public final class GGUFFile: Sendable {
                 throw .badTensorShape(
                     tensor: name, reason: "the row length \(shape[0]) is not a multiple of the \(type.name) block size \(type.blockSize)")
             }
-            let rowBytes = shape[0] / type.blockSize * type.typeSize
+            let (rowBytes, rowOverflow) = (shape[0] / type.blockSize).multipliedReportingOverflow(by: type.typeSize)
             let (byteCount, overflow) = rowBytes.multipliedReportingOverflow(by: elements / max(shape[0], 1))
-            guard !overflow else { throw .badTensorShape(tensor: name, reason: "the byte size overflows") }
+            guard !rowOverflow, !overflow else { throw .badTensorShape(tensor: name, reason: "the byte size overflows") }
             let offset = try cursor.read(UInt64.self, for: "the data offset of tensor '\(name)'")
             guard offset % UInt64(alignment) == 0 else {
                 throw .misalignedTensor(tensor: name, offset: offset, alignment: alignment)
