@@ -22,11 +22,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Runnable examples of the library API, compiled with everything else.
+        .executableTarget(name: "example-tokenize", dependencies: ["Inference"], path: "examples/Tokenize"),
         .testTarget(
             name: "InferenceTests",
             dependencies: ["Inference"],
             exclude: ["Fixtures"]
         ),
+        // Runs the built `ponder` and example binaries as a user would.
+        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -8,7 +8,7 @@ struct TokenizeCommand: ParsableCommand {
         commandName: "tokenize",
         abstract: "Print the token ids of TEXT as a JSON array.")
 
-    @Argument(help: "The text to tokenize; '-' reads standard input.")
+    @Argument(help: "The text to tokenize; '-' reads standard input (which must be UTF-8).")
     var text: String
 
     @Flag(help: "Recognise special tokens written in the text, such as <|im_start|>.")
@@ -22,6 +22,9 @@ struct TokenizeCommand: ParsableCommand {
 
     @Flag(help: "Also print each token's text, one per line, after the ids.")
     var pieces = false
+
+    @Flag(help: "Print only the number of tokens.")
+    var count = false
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -37,6 +40,10 @@ struct TokenizeCommand: ParsableCommand {
                 ids = tokenizer.encode(prompt, addSpecial: !noBos && !template.rendersBeginOfSequence, parseSpecial: true)
             } else {
                 ids = tokenizer.encode(input, addSpecial: !noBos, parseSpecial: special)
+            }
+            if count {
+                print(ids.count)
+                return
             }
             print("[" + ids.map(String.init).joined(separator: ", ") + "]")
             if pieces {

@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+/// Runs the `ponder` binary as a user would and checks what it prints and its exit
+/// codes (0 ok, 1 runtime error, 2 usage error — the CLI contract).
+struct CommandLineTests {
+    static let repositoryRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let modelPath = repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path
+
+    struct Result {
+        let status: Int32
+        let standardOutput: String
+        let standardError: String
+    }
+
+    /// The directory holding the built products (beside the test bundle).
+    static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    static func run(
+        _ arguments: [String], binary: String = "ponder", input: String? = nil,
+        environment: [String: String] = [:], directory: URL? = nil
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent(binary)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "PONDER_MODEL")
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.currentDirectoryURL = directory ?? repositoryRoot
+        let output = Pipe(), error = Pipe(), inputPipe = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = inputPipe
+        try process.run()
+        if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
+        try inputPipe.fileHandleForWriting.close()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            standardOutput: String(decoding: out, as: UTF8.self),
+            standardError: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("inspect summarises the default model")
+    func inspect() throws {
+        let result = try Self.run(["inspect"])
+        #expect(result.status == 0, "\(result.standardError)")
+        for expected in ["architecture    llama", "layers          30", "Q4_1 ×210", "byte-level BPE (smollm), 49152 tokens",
+                         "chat template   chatml", "9 query, 3 key/value, 64 wide"] {
+            #expect(result.standardOutput.contains(expected), "missing \(expected)")
+        }
+    }
+
+    @Test("inspect --json is one JSON object")
+    func inspectJSON() throws {
+        let result = try Self.run(["inspect", "--json", "--model", Self.modelPath])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["architecture"] as? String == "llama")
+        #expect(object["tensorCount"] as? Int == 272)
+        #expect((object["config"] as? [String: Any])?["blockCount"] as? Int == 30)
+        #expect((object["tensorTypes"] as? [String: Int])?["Q4_1"] == 210)
+    }
+
+    @Test("tokenize prints llama.cpp's ids as a JSON array")
+    func tokenize() throws {
+        let result = try Self.run(["tokenize", "Hello world! 12345 what's 24 × 78?"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput == "[19556, 905, 17, 216, 33, 34, 35, 36, 37, 732, 506, 216, 34, 36, 15493, 216, 39, 40, 47]\n")
+    }
+
+    @Test("special tokens are text unless --special")
+    func tokenizeSpecial() throws {
+        let plain = try Self.run(["tokenize", "<|im_start|>user"])
+        let special = try Self.run(["tokenize", "--special", "<|im_start|>user"])
+        #expect(special.standardOutput == "[1, 4093]\n")
+        #expect(plain.standardOutput != special.standardOutput)
+        #expect(!plain.standardOutput.contains("[1,"))
+    }
+
+    @Test("--chat renders through the template; --count and standard input")
+    func tokenizeChat() throws {
+        let chat = try Self.run(["tokenize", "--chat", "What is 24 × 78?"])
+        #expect(chat.standardOutput.hasPrefix("[1, 9690, 198, 2683"))
+        #expect(chat.standardOutput.hasSuffix("2, 198, 1, 520, 9531, 198]\n"))
+        let count = try Self.run(["tokenize", "--count", "-"], input: "Hello world!")
+        #expect(count.standardOutput == "3\n")
+    }
+
+    @Test("model resolution: --model, then $PONDER_MODEL, then the default; missing model explains")
+    func modelResolution() throws {
+        let elsewhere = FileManager.default.temporaryDirectory
+        let fromEnvironment = try Self.run(["inspect"], environment: ["PONDER_MODEL": Self.modelPath], directory: elsewhere)
+        #expect(fromEnvironment.status == 0)
+
+        let missing = try Self.run(["inspect", "--model", "/nonexistent.gguf"])
+        #expect(missing.status == 1)
+        #expect(missing.standardError == "error: no model file at '/nonexistent.gguf' (from --model)\n")
+
+        let badEnvironment = try Self.run(["inspect"], environment: ["PONDER_MODEL": "/nope.gguf"])
+        #expect(badEnvironment.standardError.contains("$PONDER_MODEL"))
+    }
+
+    @Test("a file that is not GGUF is a one-line runtime error")
+    func notAModel() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-not-a-model.gguf").path
+        try Data("hello, I am text".utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try Self.run(["inspect", "--model", path])
+        #expect(result.status == 1)
+        #expect(result.standardError == "error: not a GGUF file: the first bytes are 'hell', expected 'GGUF'\n")
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("usage errors exit with 2 and --help explains the model options")
+    func usage() throws {
+        let unknown = try Self.run(["inspect", "--bogus"])
+        #expect(unknown.status == 2)
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0)
+        #expect(help.standardOutput.contains("PONDER_MODEL"))
+        #expect(help.standardOutput.contains("tokenize"))
+    }
+
+    @Test("the tokenize example prints the rendered prompt and its ids")
+    func example() throws {
+        let result = try Self.run([Self.modelPath], binary: "example-tokenize")
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("template: chatml"))
+        #expect(result.standardOutput.contains("40 tokens: [1, 9690, 198"))
+        let failing = try Self.run(["/nonexistent.gguf"], binary: "example-tokenize")
+        #expect(failing.status == 1)
+    }
+}
