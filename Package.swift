@@ -14,7 +14,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "Inference"),
+        // Hot loops in C: quantized dot products, dequantization.
+        .target(name: "CKernels"),
+        .target(name: "Inference", dependencies: ["CKernels"]),
         .executableTarget(
             name: "ponder",
             dependencies: [

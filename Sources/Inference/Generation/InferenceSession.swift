@@ -1,0 +1,145 @@
+/// A conversation with the engine: the tokens processed so far and their KV cache.
+/// Appending evaluates only the new tokens; generating extends the same cache.
+public final class InferenceSession {
+    public let model: Model
+    public let cache: KVCache
+    /// Every token evaluated so far, in order.
+    public private(set) var tokens: [TokenID] = []
+    /// Logits after the last evaluated token.
+    public private(set) var lastLogits: [Float]?
+
+    init(model: Model, contextLength: Int) throws(InferenceError) {
+        self.model = model
+        cache = try KVCache(config: model.config, capacity: contextLength)
+    }
+
+    /// The context length (positions the cache holds).
+    public var contextLength: Int { cache.capacity }
+
+    /// Evaluates `ids` after what is already in the session; returns the logits
+    /// after the last one.
+    @discardableResult
+    public func append(_ ids: [TokenID]) throws(InferenceError) -> [Float] {
+        let logits = try model.transformer.forward(ids, cache: cache, logits: .last)
+        tokens += ids
+        lastLogits = logits
+        return logits
+    }
+
+    /// Evaluates `ids` and returns the logits after each of them (rows of the
+    /// vocabulary size): how likely the model found each next token.
+    public func appendScoringAll(_ ids: [TokenID]) throws(InferenceError) -> [Float] {
+        let logits = try model.transformer.forward(ids, cache: cache, logits: .all)
+        tokens += ids
+        lastLogits = Array(logits.suffix(model.config.vocabularySize))
+        return logits
+    }
+
+    /// Forgets everything: the next append starts at position 0.
+    public func reset() {
+        cache.truncate(to: 0)
+        tokens = []
+        lastLogits = nil
+    }
+
+    /// Generates after the session's tokens (which must not be empty), streaming each
+    /// piece of complete text to `onText`; returning `false` from it stops early.
+    public func generate(
+        _ options: GenerationOptions, onText: (String) -> Bool = { _ in true }
+    ) throws(InferenceError) -> GenerationResult {
+        guard var logits = lastLogits else { throw .invalidArgument("generation needs a prompt: append tokens first") }
+        var sampler = Sampler(parameters: options.sampling)
+        var detokenizer = StreamingDetokenizer(tokenizer: model.tokenizer, special: options.renderSpecialTokens)
+        var stops = StopStringMatcher(stopStrings: options.stopStrings)
+        let endTokens = options.stopAtEndOfGeneration ? model.tokenizer.vocabulary.endOfGenerationTokens : []
+        var result = GenerationResult()
+
+        func emit(_ text: String) -> Bool {
+            guard !text.isEmpty else { return true }
+            result.text += text
+            return onText(text)
+        }
+
+        while true {
+            if result.tokens.count >= options.maximumTokens {
+                result.stopReason = .maximumTokens
+                break
+            }
+            if tokens.count >= contextLength {
+                result.stopReason = .contextFull
+                break
+            }
+            let mask = options.mask?(result.tokens)
+            let token = sampler.sample(logits, history: tokens, mask: mask)
+            if options.logProbabilities {
+                result.logProbabilities.append(Sampler.logProbabilities(logits)[Int(token)])
+            }
+            if endTokens.contains(token) {
+                result.stopReason = .endOfGeneration
+                break
+            }
+            result.tokens.append(token)
+            let (text, stopped) = stops.feed(detokenizer.append(token))
+            if !emit(text) {
+                result.stopReason = .cancelled
+                break
+            }
+            if let stopped {
+                result.stopReason = .stopString(stopped)
+                break
+            }
+            logits = try append([token])
+        }
+        switch result.stopReason {
+        case .cancelled, .stopString: break
+        default: _ = emit(stops.flush() + detokenizer.flush())
+        }
+        return result
+    }
+}
+
+/// What to generate and when to stop.
+public struct GenerationOptions: Sendable {
+    public var maximumTokens: Int
+    public var sampling: SamplingParameters
+    /// Generation stops before any of these strings; they are not part of the text.
+    public var stopStrings: [String]
+    /// Stop at end-of-sequence / end-of-turn tokens.
+    public var stopAtEndOfGeneration: Bool
+    /// Render control tokens the model writes as their text.
+    public var renderSpecialTokens: Bool
+    /// Record the log-probability of each chosen token.
+    public var logProbabilities: Bool
+    /// The tokens allowed next, given those generated so far (nil: all).
+    public var mask: (@Sendable ([TokenID]) -> TokenMask?)?
+
+    public init(
+        maximumTokens: Int = 256, sampling: SamplingParameters = .greedy, stopStrings: [String] = [],
+        stopAtEndOfGeneration: Bool = true, renderSpecialTokens: Bool = false, logProbabilities: Bool = false,
+        mask: (@Sendable ([TokenID]) -> TokenMask?)? = nil
+    ) {
+        self.maximumTokens = maximumTokens
+        self.sampling = sampling
+        self.stopStrings = stopStrings
+        self.stopAtEndOfGeneration = stopAtEndOfGeneration
+        self.renderSpecialTokens = renderSpecialTokens
+        self.logProbabilities = logProbabilities
+        self.mask = mask
+    }
+}
+
+/// What a generation produced and why it ended.
+public struct GenerationResult: Sendable, Equatable {
+    public enum StopReason: Sendable, Equatable {
+        case endOfGeneration, maximumTokens, contextFull, cancelled
+        case stopString(String)
+    }
+
+    /// Generated tokens (without the end-of-generation token).
+    public var tokens: [TokenID] = []
+    /// Their text, up to (not including) a stop string.
+    public var text = ""
+    public var stopReason: StopReason = .maximumTokens
+    /// log-probability of each chosen token, when requested.
+    public var logProbabilities: [Float] = []
+}

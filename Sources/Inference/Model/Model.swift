@@ -1,0 +1,44 @@
+/// A model ready to run: the mapped file, its hyper-parameters, tokenizer, chat
+/// template and transformer.
+public final class Model: Sendable {
+    public let file: GGUFFile
+    public let config: ModelConfig
+    public let tokenizer: Tokenizer
+    public let chatTemplate: ChatTemplate
+    public let transformer: Transformer
+
+    /// Loads the model at `path`; every problem is an `InferenceError` naming it.
+    public convenience init(path: String) throws(InferenceError) {
+        let file: GGUFFile
+        do {
+            file = try GGUFFile(path: path)
+        } catch {
+            throw .model(.file(error))
+        }
+        try self.init(file: file)
+    }
+
+    public init(file: GGUFFile) throws(InferenceError) {
+        self.file = file
+        do {
+            config = try ModelConfig(file: file)
+        } catch {
+            throw .model(error)
+        }
+        do {
+            tokenizer = try Tokenizer(file: file)
+        } catch {
+            throw .tokenizer(error)
+        }
+        chatTemplate = ChatTemplate(file: file)
+        transformer = try Transformer(file: file, config: config)
+    }
+
+    /// The default context: the model's own, capped to keep the KV cache modest.
+    public var defaultContextLength: Int { min(config.contextLength, 4096) }
+
+    /// A fresh session with an empty KV cache of `contextLength` positions.
+    public func makeSession(contextLength: Int? = nil) throws(InferenceError) -> InferenceSession {
+        try InferenceSession(model: self, contextLength: contextLength ?? defaultContextLength)
+    }
+}

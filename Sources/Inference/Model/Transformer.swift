@@ -1,0 +1,208 @@
+import CKernels
+import Dispatch
+import Foundation
+
+/// A llama-family decoder (Llama 2/3, SmolLM2, Mistral-style, Qwen2): token
+/// embedding, blocks of RMSNorm → grouped-query attention with RoPE → RMSNorm →
+/// SwiGLU feed-forward, each added to the residual stream, then RMSNorm and the
+/// output projection to next-token logits.
+public final class Transformer: @unchecked Sendable {
+    public let config: ModelConfig
+    /// Keeps the mapped weights alive.
+    let file: GGUFFile
+    let weights: TransformerWeights
+    let ropeStyle: RoPEStyle
+    /// Multiplies positions before RoPE (linear scaling: 1 / factor).
+    let positionScale: Double
+    /// Tokens processed per pass of a long prompt.
+    static let maximumBatch = 64
+
+    /// Locates and checks every weight of `file`.
+    public init(file: GGUFFile, config: ModelConfig) throws(InferenceError) {
+        guard let names = ArchitectureTensors.forArchitecture(config.architecture) else {
+            throw .model(.unsupportedArchitecture(config.architecture, supported: ModelConfig.supportedArchitectures))
+        }
+        switch config.ropeScalingType {
+        case nil, "none":
+            positionScale = 1
+        case "linear":
+            positionScale = 1 / (config.ropeScalingFactor ?? 1)
+        case let other?:
+            throw .unsupportedRoPEScaling(other)
+        }
+        self.file = file
+        self.config = config
+        ropeStyle = names.ropeStyle
+        weights = try TransformerWeights(file: file, config: config, names: names)
+    }
+
+    /// Which positions of a pass need logits.
+    public enum LogitsRequest: Sendable {
+        /// Only the last token's (generation).
+        case last
+        /// Every token's (scoring a text, teacher forcing).
+        case all
+    }
+
+    /// Runs `tokens` at the positions after those already in `cache`, appends their
+    /// keys and values to it, and returns logits: one row of `vocabularySize`
+    /// floats per requested position, concatenated.
+    public func forward(_ tokens: [TokenID], cache: KVCache, logits request: LogitsRequest = .last) throws(InferenceError) -> [Float] {
+        guard !tokens.isEmpty else { throw .invalidArgument("no tokens to process") }
+        guard cache.count + tokens.count <= cache.capacity else {
+            throw cache.count == 0
+                ? .promptTooLong(tokens: tokens.count, context: cache.capacity)
+                : .contextFull(context: cache.capacity)
+        }
+        if let bad = tokens.first(where: { $0 < 0 || Int($0) >= config.vocabularySize }) {
+            throw .invalidArgument("token id \(bad) is outside the vocabulary (0..<\(config.vocabularySize))")
+        }
+        var logits: [Float] = []
+        var start = 0
+        while start < tokens.count {
+            let end = min(tokens.count, start + Self.maximumBatch)
+            let isLast = end == tokens.count
+            let rows: Range<Int>? = request == .all ? 0..<(end - start) : (isLast ? (end - start - 1)..<(end - start) : nil)
+            logits += forwardBatch(Array(tokens[start..<end]), cache: cache, logitRows: rows)
+            start = end
+        }
+        return logits
+    }
+
+    /// One pass over at most `maximumBatch` tokens.
+    private func forwardBatch(_ tokens: [TokenID], cache: KVCache, logitRows: Range<Int>?) -> [Float] {
+        let count = tokens.count
+        let embedding = config.embeddingLength
+        let headDimension = config.headDimension
+        let queryWidth = config.headCount * headDimension
+        let keyValueWidth = config.headCountKV * headDimension
+        let feedForward = config.feedForwardLength
+        let firstPosition = cache.count
+
+        let scratch = ScratchBuffers(sizes: [
+            count * embedding, count * embedding, count * embedding,  // residual, normalized, projected
+            count * queryWidth, count * keyValueWidth, count * keyValueWidth, count * queryWidth,  // q, k, v, attention
+            count * feedForward, count * feedForward,  // gate, up
+        ])
+        defer { scratch.release() }
+        let (x, normalized, projected) = (scratch[0], scratch[1], scratch[2])
+        let (q, k, v, attention) = (scratch[3], scratch[4], scratch[5], scratch[6])
+        let (gate, up) = (scratch[7], scratch[8])
+        let activations = ActivationStore(maximumTokens: count)
+
+        for (t, token) in tokens.enumerated() {
+            weights.tokenEmbedding.dequantizeRow(Int(token), into: x + t * embedding)
+        }
+        let rope = RotaryEmbedding(
+            positions: firstPosition..<(firstPosition + count), dimensions: config.ropeDimensionCount,
+            base: config.ropeFrequencyBase, positionScale: positionScale, factors: weights.ropeFrequencyFactors)
+
+        for (index, layer) in weights.layers.enumerated() {
+            // Attention.
+            Self.rmsNorm(x, weight: layer.attentionNorm, into: normalized, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
+            activations.reset(input: normalized, columns: embedding, tokens: count)
+            activations.multiply(layer.query, into: q)
+            activations.multiply(layer.key, into: k)
+            activations.multiply(layer.value, into: v)
+            if let bias = layer.queryBias { Self.addBias(bias, to: q, rows: count) }
+            if let bias = layer.keyBias { Self.addBias(bias, to: k, rows: count) }
+            if let bias = layer.valueBias { Self.addBias(bias, to: v, rows: count) }
+            rope.apply(to: q, heads: config.headCount, headDimension: headDimension, style: ropeStyle)
+            rope.apply(to: k, heads: config.headCountKV, headDimension: headDimension, style: ropeStyle)
+            for t in 0..<count {
+                ck_fp32_to_fp16_row(k + t * keyValueWidth, cache.keys(layer: index, position: firstPosition + t), Int64(keyValueWidth))
+                ck_fp32_to_fp16_row(v + t * keyValueWidth, cache.values(layer: index, position: firstPosition + t), Int64(keyValueWidth))
+            }
+            attend(queries: q, layer: index, cache: cache, firstPosition: firstPosition, tokens: count, into: attention)
+            activations.reset(input: attention, columns: queryWidth, tokens: count)
+            activations.multiply(layer.attentionOutput, into: projected)
+            Self.add(projected, to: x, count: count * embedding)
+
+            // Feed-forward: down(silu(gate(x)) * up(x)).
+            Self.rmsNorm(x, weight: layer.feedForwardNorm, into: normalized, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
+            activations.reset(input: normalized, columns: embedding, tokens: count)
+            activations.multiply(layer.gate, into: gate)
+            activations.multiply(layer.up, into: up)
+            for i in 0..<(count * feedForward) {
+                let g = gate[i]
+                gate[i] = g / (1 + expf(-g)) * up[i]
+            }
+            activations.reset(input: gate, columns: feedForward, tokens: count)
+            activations.multiply(layer.down, into: projected)
+            Self.add(projected, to: x, count: count * embedding)
+        }
+        cache.count = firstPosition + count
+
+        guard let logitRows, !logitRows.isEmpty else { return [] }
+        let rows = logitRows.count
+        Self.rmsNorm(x + logitRows.lowerBound * embedding, weight: weights.outputNorm, into: normalized,
+                     rows: rows, width: embedding, epsilon: config.rmsNormEpsilon)
+        let vocabulary = config.vocabularySize
+        return [Float](unsafeUninitializedCapacity: rows * vocabulary) { buffer, initialized in
+            activations.reset(input: normalized, columns: embedding, tokens: rows)
+            activations.multiply(weights.output, into: buffer.baseAddress!)
+            initialized = rows * vocabulary
+        }
+    }
+
+    /// Causal grouped-query attention of every query head of every token.
+    private func attend(
+        queries: UnsafeMutablePointer<Float>, layer: Int, cache: KVCache, firstPosition: Int, tokens: Int,
+        into output: UnsafeMutablePointer<Float>
+    ) {
+        let heads = config.headCount
+        let headDimension = config.headDimension
+        let groupSize = config.headCount / config.headCountKV
+        let queryWidth = heads * headDimension
+        let keyValueWidth = cache.keyValueWidth
+        let scale = Float(1 / Double(headDimension).squareRoot())
+        let keys = cache.keys(layer: layer, position: 0), values = cache.values(layer: layer, position: 0)
+        let queryPointer = SendablePointer(queries), outputPointer = SendablePointer(output)
+        let keyPointer = SendablePointer(keys), valuePointer = SendablePointer(values)
+        let work = tokens * heads
+        let parallel = work > 1 && (firstPosition + tokens) * headDimension * work >= 1 << 15
+        DispatchQueue.concurrentPerform(iterations: parallel ? min(work, ParallelRows.threadCount * 4) : 1) { chunk in
+            let chunks = parallel ? min(work, ParallelRows.threadCount * 4) : 1
+            let perChunk = (work + chunks - 1) / chunks
+            let maximumPositions = firstPosition + tokens
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumPositions) { scores in
+                for item in (chunk * perChunk)..<min(work, (chunk + 1) * perChunk) {
+                    let t = item / heads, head = item % heads
+                    let kvOffset = (head / groupSize) * headDimension
+                    ck_attention_head(
+                        queryPointer.pointer + t * queryWidth + head * headDimension,
+                        keyPointer.pointer + kvOffset, valuePointer.pointer + kvOffset, Int64(keyValueWidth),
+                        Int64(headDimension), Int64(firstPosition + t + 1), scale, scores.baseAddress!,
+                        outputPointer.pointer + t * queryWidth + head * headDimension)
+                }
+            }
+        }
+    }
+
+    // MARK: - Element-wise operations
+
+    /// y = x / sqrt(mean(x²) + ε) · weight, row by row (the mean accumulated in double).
+    static func rmsNorm(
+        _ x: UnsafeMutablePointer<Float>, weight: [Float], into y: UnsafeMutablePointer<Float>,
+        rows: Int, width: Int, epsilon: Double
+    ) {
+        for row in 0..<rows {
+            let input = x + row * width, output = y + row * width
+            var sum: Double = 0
+            for i in 0..<width { sum += Double(input[i]) * Double(input[i]) }
+            let scale = Float(1 / (sum / Double(width) + epsilon).squareRoot())
+            for i in 0..<width { output[i] = input[i] * scale * weight[i] }
+        }
+    }
+
+    static func addBias(_ bias: [Float], to x: UnsafeMutablePointer<Float>, rows: Int) {
+        for row in 0..<rows {
+            let base = x + row * bias.count
+            for i in 0..<bias.count { base[i] += bias[i] }
+        }
+    }
+
+    static func add(_ source: UnsafeMutablePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { destination[i] += source[i] }
+    }
+}

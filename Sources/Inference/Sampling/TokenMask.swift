@@ -1,0 +1,31 @@
+/// The tokens allowed at the next step; the rest get probability zero. The planner
+/// uses it to constrain what a model may write inside a tool call.
+public struct TokenMask: Sendable, Equatable {
+    private var bits: [UInt64]
+    public let vocabularySize: Int
+
+    /// A mask allowing exactly `allowed`.
+    public init(vocabularySize: Int, allowed: some Sequence<TokenID>) {
+        self.vocabularySize = vocabularySize
+        bits = Array(repeating: 0, count: (vocabularySize + 63) / 64)
+        for id in allowed where id >= 0 && Int(id) < vocabularySize {
+            bits[Int(id) / 64] |= 1 << UInt64(Int(id) % 64)
+        }
+    }
+
+    /// A mask allowing the tokens for which `isAllowed` is true.
+    public init(vocabularySize: Int, where isAllowed: (TokenID) -> Bool) {
+        self.init(vocabularySize: vocabularySize, allowed: (0..<Int32(vocabularySize)).filter(isAllowed))
+    }
+
+    public func allows(_ id: TokenID) -> Bool {
+        id >= 0 && Int(id) < vocabularySize && bits[Int(id) / 64] & (1 << UInt64(Int(id) % 64)) != 0
+    }
+
+    /// Sets the logits of disallowed tokens to −∞.
+    public func apply(to logits: inout [Float]) {
+        for id in 0..<min(logits.count, vocabularySize) where !allows(TokenID(id)) {
+            logits[id] = -.infinity
+        }
+    }
+}
