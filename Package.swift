@@ -26,13 +26,14 @@ let package = Package(
         ),
         // Runnable examples of the library API, compiled with everything else.
         .executableTarget(name: "example-tokenize", dependencies: ["Inference"], path: "examples/Tokenize"),
+        .executableTarget(name: "example-generate", dependencies: ["Inference"], path: "examples/Generate"),
         .testTarget(
             name: "InferenceTests",
-            dependencies: ["Inference"],
+            dependencies: ["Inference", "CKernels"],
             exclude: ["Fixtures"]
         ),
         // Runs the built `ponder` and example binaries as a user would.
-        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize"]),
+        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
     ],
     swiftLanguageModes: [.v6]
 )

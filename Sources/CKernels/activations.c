@@ -19,9 +19,9 @@ static void quantize_q8_0(const float *x, block_q8_0 *y, int64_t n) {
     for (int64_t i = 0; i < n / QK8_0; i++, x += QK8_0) {
         float amax = 0;
         for (int j = 0; j < QK8_0; j++) amax = fmaxf(amax, fabsf(x[j]));
-        const float d = amax / 127, id = d ? 1.0f / d : 0.0f;
+        const float d = amax / 127, id = amax != 0 ? 127.f / amax : 0.0f;
         y[i].d = ck_fp32_to_fp16(d);
-        for (int j = 0; j < QK8_0; j++) y[i].qs[j] = (int8_t)roundf(x[j] * id);
+        for (int j = 0; j < QK8_0; j++) y[i].qs[j] = (int8_t)nearest_int(x[j] * id);
     }
 }
 
@@ -29,11 +29,11 @@ static void quantize_q8_1(const float *x, block_q8_1 *y, int64_t n) {
     for (int64_t i = 0; i < n / QK8_1; i++, x += QK8_1) {
         float amax = 0;
         for (int j = 0; j < QK8_1; j++) amax = fmaxf(amax, fabsf(x[j]));
-        const float d = amax / 127, id = d ? 1.0f / d : 0.0f;
+        const float d = amax / 127, id = amax != 0 ? 127.f / amax : 0.0f;
         y[i].d = ck_fp32_to_fp16(d);
         int sum = 0;
         for (int j = 0; j < QK8_1; j++) {
-            y[i].qs[j] = (int8_t)roundf(x[j] * id);
+            y[i].qs[j] = (int8_t)nearest_int(x[j] * id);
             sum += y[i].qs[j];
         }
         y[i].s = ck_fp32_to_fp16(sum * d);

@@ -52,6 +52,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Print one JSON object {prompt_tokens, tokens, text} instead of streaming.")
     var json = false
 
+    @Flag(help: "Report prompt and generation speed on standard error.")
+    var timings = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
@@ -79,7 +82,11 @@ struct GenerateCommand: ParsableCommand {
                 promptTokens = model.tokenizer.encode(text, addSpecial: true)
             }
             guard !promptTokens.isEmpty else { throw CLIError.invalidInput("the prompt is empty") }
+            let clock = ContinuousClock()
+            let promptStart = clock.now
             try session.append(promptTokens)
+            let promptTime = clock.now - promptStart
+            let generationStart = clock.now
             let options = GenerationOptions(
                 maximumTokens: maxTokens,
                 sampling: SamplingParameters(
@@ -91,15 +98,28 @@ struct GenerateCommand: ParsableCommand {
                 if !json { output.write(Data(piece.utf8)) }
                 return true
             }
+            let generationTime = clock.now - generationStart
+            if !json { print() }
+            if timings {
+                printError(Timings.line("prompt", tokens: promptTokens.count, duration: promptTime))
+                printError(Timings.line("generation", tokens: result.tokens.count, duration: generationTime))
+            }
             if json {
                 let object = GenerateOutput(prompt_tokens: promptTokens, tokens: result.tokens, text: result.text)
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 print(String(decoding: try encoder.encode(object), as: UTF8.self))
-            } else {
-                print()
             }
         }
+    }
+}
+
+/// Speed report lines: "prompt: 5 tokens in 12.3 ms (406.5 tokens/s)".
+enum Timings {
+    static func line(_ label: String, tokens: Int, duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        let rate = seconds > 0 ? Double(tokens) / seconds : 0
+        return "\(label): \(tokens) tokens in \(String(format: "%.1f", seconds * 1000)) ms (\(String(format: "%.1f", rate)) tokens/s)"
     }
 }
 

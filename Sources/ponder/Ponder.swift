@@ -22,6 +22,10 @@ struct Ponder: AsyncParsableCommand {
 @main
 enum PonderMain {
     static func main() async {
+        if let bad = firstNonUTF8Argument() {
+            printError("error: argument \(bad) is not valid UTF-8; Ponder reads text as UTF-8")
+            exit(2)
+        }
         do {
             var command = try Ponder.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -37,5 +41,16 @@ enum PonderMain {
             }
             Ponder.exit(withError: error)
         }
+    }
+
+    /// The position of the first command-line argument that is not valid UTF-8
+    /// (Swift would silently repair it, changing the prompt).
+    static func firstNonUTF8Argument() -> Int? {
+        for index in 1..<Int(CommandLine.argc) {
+            guard let raw = CommandLine.unsafeArgv[index] else { continue }
+            let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(raw).assumingMemoryBound(to: UInt8.self), count: strlen(raw))
+            if String(validating: bytes, as: UTF8.self) == nil { return index }
+        }
+        return nil
     }
 }

@@ -161,12 +161,13 @@ public final class Transformer: @unchecked Sendable {
         let keyPointer = SendablePointer(keys), valuePointer = SendablePointer(values)
         let work = tokens * heads
         let parallel = work > 1 && (firstPosition + tokens) * headDimension * work >= 1 << 15
-        DispatchQueue.concurrentPerform(iterations: parallel ? min(work, ParallelRows.threadCount * 4) : 1) { chunk in
-            let chunks = parallel ? min(work, ParallelRows.threadCount * 4) : 1
-            let perChunk = (work + chunks - 1) / chunks
-            let maximumPositions = firstPosition + tokens
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: maximumPositions) { scores in
-                for item in (chunk * perChunk)..<min(work, (chunk + 1) * perChunk) {
+        let chunks = parallel ? min(work, ParallelRows.threadCount * 4) : 1
+        let perChunk = (work + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let items = min(work, chunk * perChunk)..<min(work, (chunk + 1) * perChunk)
+            guard !items.isEmpty else { return }
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: firstPosition + tokens) { scores in
+                for item in items {
                     let t = item / heads, head = item % heads
                     let kvOffset = (head / groupSize) * headDimension
                     ck_attention_head(

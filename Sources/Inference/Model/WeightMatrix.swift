@@ -42,7 +42,7 @@ struct WeightMatrix: @unchecked Sendable {
         let columns = Int64(columns), totalRows = rows
         let output = SendablePointer(y)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let begin = chunk * rowsPerChunk
+            let begin = min(totalRows, chunk * rowsPerChunk)
             let end = min(totalRows, begin + rowsPerChunk)
             guard begin < end else { return }
             ck_matmul_rows(typeCode, weights.pointer, columns, Int64(begin), Int64(end), input.pointer, Int64(tokens),
