@@ -2,6 +2,9 @@
 public enum Engine {
     /// Sets how many threads split each matrix product (default: the processor count).
     public static func setThreadCount(_ count: Int) {
-        ParallelRows.threadCount = max(1, count)
+        ComputePool.shared.setThreadCount(count)
     }
+
+    /// The number of threads that split each matrix product.
+    public static var threadCount: Int { ComputePool.shared.threadCount }
 }

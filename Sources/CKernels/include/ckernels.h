@@ -68,4 +68,6 @@ uint16_t ck_fp32_to_bf16(float f);
 }
 #endif
 
+#include "ck_pool.h"
+
 #endif

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 import Foundation
 
 /// A llama-family decoder (Llama 2/3, SmolLM2, Mistral-style, Qwen2): token
@@ -97,6 +96,7 @@ public final class Transformer: @unchecked Sendable {
             positions: firstPosition..<(firstPosition + count), dimensions: config.ropeDimensionCount,
             base: config.ropeFrequencyBase, positionScale: positionScale, factors: weights.ropeFrequencyFactors)
 
+        cache.prepareForWriting(firstPosition..<(firstPosition + count))
         for (index, layer) in weights.layers.enumerated() {
             // Attention.
             Self.rmsNorm(x, weight: layer.attentionNorm, into: normalized, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
@@ -150,33 +150,13 @@ public final class Transformer: @unchecked Sendable {
         queries: UnsafeMutablePointer<Float>, layer: Int, cache: KVCache, firstPosition: Int, tokens: Int,
         into output: UnsafeMutablePointer<Float>
     ) {
-        let heads = config.headCount
-        let headDimension = config.headDimension
-        let groupSize = config.headCount / config.headCountKV
-        let queryWidth = heads * headDimension
-        let keyValueWidth = cache.keyValueWidth
-        let scale = Float(1 / Double(headDimension).squareRoot())
-        let keys = cache.keys(layer: layer, position: 0), values = cache.values(layer: layer, position: 0)
-        let queryPointer = SendablePointer(queries), outputPointer = SendablePointer(output)
-        let keyPointer = SendablePointer(keys), valuePointer = SendablePointer(values)
-        let work = tokens * heads
-        let parallel = work > 1 && (firstPosition + tokens) * headDimension * work >= 1 << 15
-        let chunks = parallel ? min(work, ParallelRows.threadCount * 4) : 1
-        let perChunk = (work + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let items = min(work, chunk * perChunk)..<min(work, (chunk + 1) * perChunk)
-            guard !items.isEmpty else { return }
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: firstPosition + tokens) { scores in
-                for item in items {
-                    let t = item / heads, head = item % heads
-                    let kvOffset = (head / groupSize) * headDimension
-                    ck_attention_head(
-                        queryPointer.pointer + t * queryWidth + head * headDimension,
-                        keyPointer.pointer + kvOffset, valuePointer.pointer + kvOffset, Int64(keyValueWidth),
-                        Int64(headDimension), Int64(firstPosition + t + 1), scale, scores.baseAddress!,
-                        outputPointer.pointer + t * queryWidth + head * headDimension)
-                }
-            }
+        let scale = Float(1 / Double(config.headDimension).squareRoot())
+        let pages = cache.pagePointers(layer: layer, positions: firstPosition + tokens)
+        ComputePool.shared.withPool { pool in
+            ck_pool_attention(
+                pool, queries, pages.keys, pages.values, Int64(KVCache.pageSize), Int64(cache.keyValueWidth),
+                Int64(config.headCount), Int64(config.headCountKV), Int64(config.headDimension),
+                Int64(firstPosition), Int64(tokens), scale, output)
         }
     }
 

@@ -1,5 +1,4 @@
 import CKernels
-import Dispatch
 
 /// A weight matrix as stored in the mapped file: `rows` rows of `columns` weights in
 /// one GGML type. Products quantize the activations and run in `CKernels`.
@@ -31,22 +30,12 @@ struct WeightMatrix: @unchecked Sendable {
     }
 
     /// y[t][r] = row r · x[t] for `tokens` prepared activation rows; `y` rows are
-    /// `outputStride` floats apart. Rows are split across threads.
+    /// `outputStride` floats apart. Rows are split across the engine's threads.
     func multiply(_ activations: PreparedActivations, tokens: Int, into y: UnsafeMutablePointer<Float>, outputStride: Int) {
         precondition(activations.type == type && activations.columns == columns)
-        let chunks = ParallelRows.chunkCount(rows: rows, work: rows * tokens * columns)
-        let rowsPerChunk = (rows + chunks - 1) / chunks
-        let typeCode = Int32(type.rawValue)
-        let weights = SendableRawPointer(data)
-        let input = SendableRawPointer(UnsafeRawPointer(activations.buffer))
-        let columns = Int64(columns), totalRows = rows
-        let output = SendablePointer(y)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let begin = min(totalRows, chunk * rowsPerChunk)
-            let end = min(totalRows, begin + rowsPerChunk)
-            guard begin < end else { return }
-            ck_matmul_rows(typeCode, weights.pointer, columns, Int64(begin), Int64(end), input.pointer, Int64(tokens),
-                           output.pointer, Int64(outputStride))
+        ComputePool.shared.withPool { pool in
+            ck_pool_matmul(pool, Int32(type.rawValue), data, Int64(columns), Int64(rows), activations.buffer,
+                           Int64(tokens), y, Int64(outputStride))
         }
     }
 }
@@ -75,30 +64,3 @@ final class PreparedActivations {
     }
 }
 
-/// A pointer that may cross into `concurrentPerform`: each iteration writes a
-/// disjoint part of the memory it points to.
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
-}
-
-struct SendableRawPointer: @unchecked Sendable {
-    let pointer: UnsafeRawPointer
-    init(_ pointer: UnsafeRawPointer) { self.pointer = pointer }
-}
-
-/// How finely to split a product across threads.
-enum ParallelRows {
-    /// Number of worker threads; set once at start-up (`--threads`).
-    nonisolated(unsafe) static var threadCount = defaultThreadCount
-
-    static var defaultThreadCount: Int {
-        max(1, System.activeProcessorCount)
-    }
-
-    static func chunkCount(rows: Int, work: Int) -> Int {
-        // Small products are not worth a thread hand-off.
-        guard threadCount > 1, work >= 1 << 16 else { return 1 }
-        return min(rows, threadCount * 4)
-    }
-}

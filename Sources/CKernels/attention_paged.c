@@ -1,0 +1,132 @@
+// Attention of one head over a paged KV cache: keys and values are stored as halves
+// in pages of `page_size` positions (rows `stride` halves apart within a page).
+// Like llama.cpp's default path, the query meets the keys as halves and the
+// attention weights meet the values as halves; everything else is float.
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include "ckernels.h"
+#include "ck_pool.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+typedef void (*scores_fn)(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
+                          int64_t count, float scale, float *scores);
+typedef void (*accumulate_fn)(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
+                              int64_t count, float *out);
+
+static void scores_scalar(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
+                          int64_t count, float scale, float *scores) {
+    const float *half = ck_fp16_lookup_table();
+    for (int64_t p = 0; p < count; p++) {
+        const uint16_t *k = keys + p * stride;
+        float dot = 0;
+        for (int64_t i = 0; i < head_dim; i++) dot += query[i] * half[k[i]];
+        scores[p] = dot * scale;
+    }
+}
+
+static void accumulate_scalar(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
+                              int64_t count, float *out) {
+    const float *half = ck_fp16_lookup_table();
+    for (int64_t p = 0; p < count; p++) {
+        const uint16_t *v = values + p * stride;
+        for (int64_t i = 0; i < head_dim; i++) out[i] += weights[p] * half[v[i]];
+    }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma,f16c")))
+static void scores_avx2(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
+                        int64_t count, float scale, float *scores) {
+    if (head_dim % 8 != 0) { scores_scalar(query, keys, stride, head_dim, count, scale, scores); return; }
+    for (int64_t p = 0; p < count; p++) {
+        const uint16_t *k = keys + p * stride;
+        __m256 sum = _mm256_setzero_ps();
+        for (int64_t i = 0; i < head_dim; i += 8) {
+            const __m256 kv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + i)));
+            sum = _mm256_fmadd_ps(_mm256_loadu_ps(query + i), kv, sum);
+        }
+        __m128 s = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
+        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+        s = _mm_add_ss(s, _mm_movehdup_ps(s));
+        scores[p] = _mm_cvtss_f32(s) * scale;
+    }
+}
+
+__attribute__((target("avx2,fma,f16c")))
+static void accumulate_avx2(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
+                            int64_t count, float *out) {
+    if (head_dim % 8 != 0) { accumulate_scalar(weights, values, stride, head_dim, count, out); return; }
+    for (int64_t i = 0; i < head_dim; i += 8) {
+        __m256 sum = _mm256_loadu_ps(out + i);
+        for (int64_t p = 0; p < count; p++) {
+            const __m256 vv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(values + p * stride + i)));
+            sum = _mm256_fmadd_ps(_mm256_set1_ps(weights[p]), vv, sum);
+        }
+        _mm256_storeu_ps(out + i, sum);
+    }
+}
+#endif
+
+static scores_fn choose_scores(void) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")
+        && !ck_attention_forced_scalar()) return scores_avx2;
+#endif
+    return scores_scalar;
+}
+
+static accumulate_fn choose_accumulate(void) {
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")
+        && !ck_attention_forced_scalar()) return accumulate_avx2;
+#endif
+    return accumulate_scalar;
+}
+
+int ck_attention_forced_scalar(void) {
+    const char *value = getenv("PONDER_KERNELS");
+    return value && strcmp(value, "scalar") == 0;
+}
+
+static scores_fn scores_kernel;
+static accumulate_fn accumulate_kernel;
+static pthread_once_t kernels_once = PTHREAD_ONCE_INIT;
+
+static void choose_kernels(void) {
+    scores_kernel = choose_scores();
+    accumulate_kernel = choose_accumulate();
+}
+
+void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
+                             int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
+                             float *scores, float *out) {
+    pthread_once(&kernels_once, choose_kernels);
+    const float *half = ck_fp16_lookup_table();
+    float query[512];
+    const int64_t width = head_dim < 512 ? head_dim : 512;
+    for (int64_t i = 0; i < width; i++) query[i] = half[ck_fp32_to_fp16(q[i])];
+
+    for (int64_t start = 0, page = 0; start < positions; start += page_size, page++) {
+        const int64_t count = positions - start < page_size ? positions - start : page_size;
+        scores_kernel(query, key_pages[page], stride, width, count, scale, scores + start);
+    }
+    float max = -INFINITY;
+    for (int64_t p = 0; p < positions; p++) if (scores[p] > max) max = scores[p];
+    double sum = 0;
+    for (int64_t p = 0; p < positions; p++) {
+        scores[p] = expf(scores[p] - max);
+        sum += scores[p];
+    }
+    const float inverse = (float)(1.0 / sum);
+    for (int64_t p = 0; p < positions; p++) scores[p] = half[ck_fp32_to_fp16(scores[p] * inverse)];
+    memset(out, 0, (size_t)head_dim * sizeof(float));
+    for (int64_t start = 0, page = 0; start < positions; start += page_size, page++) {
+        const int64_t count = positions - start < page_size ? positions - start : page_size;
+        accumulate_kernel(scores + start, value_pages[page], stride, width, count, out);
+    }
+}
