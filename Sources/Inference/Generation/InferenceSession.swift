@@ -8,9 +8,52 @@ public final class InferenceSession {
     /// Logits after the last evaluated token.
     public private(set) var lastLogits: [Float]?
 
+    /// Tokens this session has run through the transformer (not those inherited
+    /// from a fork or a prompt cache): the cost it has paid.
+    public private(set) var evaluatedTokenCount = 0
+
     init(model: Model, contextLength: Int) throws(InferenceError) {
         self.model = model
         cache = try KVCache(config: model.config, capacity: contextLength)
+    }
+
+    init(model: Model, cache: KVCache, tokens: [TokenID], lastLogits: [Float]?) {
+        self.model = model
+        self.cache = cache
+        self.tokens = tokens
+        self.lastLogits = lastLogits
+    }
+
+    /// A branch that continues from exactly this point. It shares the KV cache's
+    /// pages with this session (nothing is evaluated or copied now); whichever side
+    /// later writes into a shared page copies that page only.
+    public func fork() -> InferenceSession {
+        InferenceSession(model: model, cache: cache.fork(), tokens: tokens, lastLogits: lastLogits)
+    }
+
+    /// Goes back to the first `position` tokens (for backtracking); logits are
+    /// recomputed by the next append.
+    public func truncate(to position: Int) {
+        guard position < tokens.count else { return }
+        cache.truncate(to: position)
+        tokens.removeLast(tokens.count - max(0, position))
+        lastLogits = nil
+    }
+
+    /// Makes the session hold exactly `prompt`, reusing the longest prefix it already
+    /// has: only the tokens after the shared prefix are evaluated. Returns the
+    /// logits after the last token.
+    @discardableResult
+    public func setTokens(_ prompt: [TokenID]) throws(InferenceError) -> [Float] {
+        guard !prompt.isEmpty else { throw .invalidArgument("no tokens to process") }
+        var shared = zip(tokens, prompt).prefix { $0 == $1 }.count
+        // The last token must be evaluated to have its logits.
+        if shared == prompt.count {
+            if shared == tokens.count, let lastLogits { return lastLogits }
+            shared -= 1
+        }
+        truncate(to: shared)
+        return try append(Array(prompt[shared...]))
     }
 
     /// The context length (positions the cache holds).
@@ -21,6 +64,7 @@ public final class InferenceSession {
     @discardableResult
     public func append(_ ids: [TokenID]) throws(InferenceError) -> [Float] {
         let logits = try model.transformer.forward(ids, cache: cache, logits: .last)
+        evaluatedTokenCount += ids.count
         tokens += ids
         lastLogits = logits
         return logits
@@ -30,6 +74,7 @@ public final class InferenceSession {
     /// vocabulary size): how likely the model found each next token.
     public func appendScoringAll(_ ids: [TokenID]) throws(InferenceError) -> [Float] {
         let logits = try model.transformer.forward(ids, cache: cache, logits: .all)
+        evaluatedTokenCount += ids.count
         tokens += ids
         lastLogits = Array(logits.suffix(model.config.vocabularySize))
         return logits
