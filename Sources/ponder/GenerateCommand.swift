@@ -55,6 +55,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Report prompt and generation speed on standard error.")
     var timings = false
 
+    @Flag(help: "With --chat, do not load or save the system prompt's KV state in the prompt cache.")
+    var noPromptCache = false
+
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
@@ -72,19 +75,27 @@ struct GenerateCommand: ParsableCommand {
             if let threads { Engine.setThreadCount(threads) }
             let text = prompt == "-" ? try readStandardInputAsUTF8() : prompt
             let model = try Model(path: ModelLocator.resolve(explicit: modelOptions.model))
-            let session = try model.makeSession(contextLength: context)
             let promptTokens: [TokenID]
+            var session = try model.makeSession(contextLength: context)
             if chat {
-                let rendered = model.chatTemplate.render([ChatMessage(role: .user, content: text)])
-                promptTokens = model.tokenizer.encode(
-                    rendered, addSpecial: !model.chatTemplate.rendersBeginOfSequence, parseSpecial: true)
+                let template = model.chatTemplate
+                let rendered = template.render([ChatMessage(role: .user, content: text)])
+                promptTokens = model.tokenizer.encode(rendered, addSpecial: !template.rendersBeginOfSequence, parseSpecial: true)
+                // The system turn is the same every time: take its KV state from the cache.
+                let prefix = model.tokenizer.encode(
+                    template.render([], addGenerationPrompt: false), addSpecial: !template.rendersBeginOfSequence, parseSpecial: true)
+                if !noPromptCache, !prefix.isEmpty, prefix.count < promptTokens.count, promptTokens.starts(with: prefix) {
+                    (session, _) = try PromptCache().session(model: model, prefix: prefix, contextLength: session.contextLength)
+                }
             } else {
                 promptTokens = model.tokenizer.encode(text, addSpecial: true)
             }
             guard !promptTokens.isEmpty else { throw CLIError.invalidInput("the prompt is empty") }
             let clock = ContinuousClock()
             let promptStart = clock.now
-            try session.append(promptTokens)
+            let evaluatedBefore = session.evaluatedTokenCount
+            try session.setTokens(promptTokens)
+            let promptEvaluated = session.evaluatedTokenCount - evaluatedBefore
             let promptTime = clock.now - promptStart
             let generationStart = clock.now
             let options = GenerationOptions(
@@ -101,7 +112,8 @@ struct GenerateCommand: ParsableCommand {
             let generationTime = clock.now - generationStart
             if !json { print() }
             if timings {
-                printError(Timings.line("prompt", tokens: promptTokens.count, duration: promptTime))
+                printError(Timings.line("prompt", tokens: promptEvaluated, duration: promptTime)
+                    + (promptTokens.count > promptEvaluated ? " (+\(promptTokens.count - promptEvaluated) cached)" : ""))
                 printError(Timings.line("generation", tokens: result.tokens.count, duration: generationTime))
             }
             if json {

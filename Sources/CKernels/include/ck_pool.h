@@ -45,6 +45,9 @@ void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, c
                              int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
                              float *scores, float *out);
 
+/// A fast non-cryptographic 64-bit hash (fingerprints, checksums).
+uint64_t ck_hash64(const void *data, int64_t length, uint64_t seed);
+
 /// 1 when PONDER_KERNELS=scalar forces the portable attention kernels.
 int ck_attention_forced_scalar(void);
 

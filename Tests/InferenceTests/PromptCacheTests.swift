@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Inference
+
+struct PromptCacheTests {
+    static let model: Model? = try? Model(path: Fixtures.defaultModelPath)
+
+    func temporaryCache() -> PromptCache {
+        PromptCache(directory: FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cache-\(UUID().uuidString)").path)
+    }
+
+    func systemPrefix(_ model: Model) -> [TokenID] {
+        model.tokenizer.encode(model.chatTemplate.render([], addGenerationPrompt: false), addSpecial: false, parseSpecial: true)
+    }
+
+    @Test("built once, then loaded: same logits, same continuation, nothing evaluated")
+    func roundTrip() throws {
+        let model = try #require(Self.model)
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let prefix = systemPrefix(model)
+        let (built, first) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        #expect(first == .built)
+        #expect(built.evaluatedTokenCount == prefix.count)
+        let (loaded, second) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        #expect(second == .loaded)
+        #expect(loaded.evaluatedTokenCount == 0)
+        #expect(loaded.tokens == prefix)
+        #expect(loaded.lastLogits == built.lastLogits)
+        // Continue both with a user turn: identical.
+        let turn = model.tokenizer.encode("<|im_start|>user\nWhat is 24 × 78?<|im_end|>\n<|im_start|>assistant\n", addSpecial: false, parseSpecial: true)
+        #expect(try loaded.append(turn) == built.append(turn))
+        #expect(loaded.evaluatedTokenCount == turn.count)
+        // The mapped pages were copied before being written, never written in place:
+        // the file still verifies and loads.
+        let (again, third) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        #expect(third == .loaded)
+        #expect(try again.append(turn) == loaded.lastLogits)
+    }
+
+    @Test("corrupt, truncated and foreign files are detected and rebuilt", arguments: ["flip", "truncate", "garbage"])
+    func rebuildsBadFiles(damage: String) throws {
+        let model = try #require(Self.model)
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let prefix = systemPrefix(model)
+        let (original, _) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        let path = cache.filePath(fingerprint: PromptCache.fingerprint(model.file), prefix: prefix)
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        switch damage {
+        case "flip": data[data.count - 100] ^= 0x40
+        case "truncate": data = data.prefix(data.count / 2)
+        default: data = Data(repeating: 7, count: 1000)
+        }
+        try data.write(to: URL(fileURLWithPath: path))
+        let (session, outcome) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        guard case .rebuilt(let reason) = outcome else { Issue.record("a damaged file was trusted: \(outcome)"); return }
+        #expect(!reason.isEmpty)
+        #expect(session.lastLogits == original.lastLogits)
+        let (_, afterwards) = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        #expect(afterwards == .loaded)
+    }
+
+    @Test("a different prefix gets its own file; an unwritable directory still answers")
+    func keys() throws {
+        let model = try #require(Self.model)
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let prefix = systemPrefix(model)
+        _ = try cache.session(model: model, prefix: prefix, contextLength: 256)
+        let (_, other) = try cache.session(model: model, prefix: Array(prefix.dropLast()), contextLength: 256)
+        #expect(other == .built)
+        let unwritable = PromptCache(directory: "/proc/ponder-cannot-write-here")
+        let (session, outcome) = try unwritable.session(model: model, prefix: prefix, contextLength: 256)
+        #expect(outcome == .built)
+        #expect(session.tokens == prefix)
+    }
+}
