@@ -138,3 +138,78 @@ struct CommandLineTests {
         #expect(failing.status == 1)
     }
 }
+
+/// `ponder generate` as a user runs it.
+struct GenerateCommandTests {
+    typealias CLI = CommandLineTests
+
+    @Test("greedy generation continues the prompt; --json has prompt_tokens, tokens, text")
+    func json() throws {
+        let result = try CLI.run(["generate", "--prompt", "The capital of France is", "-n", "6", "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["prompt_tokens"] as? [Int] == [504, 3575, 282, 4649, 314])
+        #expect((object["tokens"] as? [Int])?.first == 7042)
+        #expect((object["text"] as? String)?.hasPrefix(" Paris") == true)
+    }
+
+    @Test("streaming text equals the --json text; sampling with a seed repeats")
+    func streamingAndSeeds() throws {
+        let streamed = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12"])
+        let json = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect(streamed.standardOutput == (object["text"] as! String) + "\n")
+        let first = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
+        let second = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
+        #expect(first.standardOutput == second.standardOutput)
+    }
+
+    @Test("--stop ends the text before the stop string; --chat stops at the end of the turn")
+    func stopping() throws {
+        let result = try CLI.run(["generate", "--prompt", "The capital of France is", "-n", "20", "--stop", "."])
+        #expect(result.standardOutput == " Paris\n")
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cli-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let chat = try CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
+                               environment: ["PONDER_CACHE_DIR": cache])
+        #expect(chat.status == 0)
+        #expect(!chat.standardOutput.contains("<|im_end|>"))
+        #expect(chat.standardError.contains("generation:"))
+        let cached = try CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
+                                 environment: ["PONDER_CACHE_DIR": cache])
+        #expect(cached.standardOutput == chat.standardOutput)
+        #expect(cached.standardError.contains("cached)"))
+    }
+
+    @Test("errors: prompt longer than the context, absurd context, non-UTF-8 argument, bad option")
+    func errors() throws {
+        let long = try CLI.run(["generate", "--prompt", "one two three four five six", "--context", "3"])
+        #expect(long.status == 1)
+        #expect(long.standardError.hasPrefix("error: the prompt is 6 tokens, longer than the context of 3 tokens"))
+        let huge = try CLI.run(["generate", "--prompt", "hi", "--context", "10000000000"])
+        #expect(huge.status == 1)
+        #expect(huge.standardError.contains("choose a smaller --context"))
+        let negative = try CLI.run(["generate", "--prompt", "hi", "-n", "-1"])
+        #expect(negative.status == 2)
+
+        // Foundation passes arguments as strings; raw bytes go through the shell.
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = ["-c", "\"$0\" generate --prompt \"$(printf 'caf\\351')\"", CLI.productsDirectory.appendingPathComponent("ponder").path]
+        let errorPipe = Pipe()
+        shell.standardError = errorPipe
+        shell.standardOutput = Pipe()
+        try shell.run()
+        let message = String(decoding: errorPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(shell.terminationStatus == 2)
+        #expect(message.contains("is not valid UTF-8"))
+    }
+
+    @Test("the generate example streams a reply")
+    func example() throws {
+        let result = try CLI.run([CLI.modelPath], binary: "example-generate")
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("tokens, stopped by"))
+    }
+}
