@@ -121,7 +121,11 @@ void ck_pool_run(ck_pool *pool, ck_task task, void *context, int64_t count) {
         pthread_mutex_unlock(&pool->mutex);
     }
     work(pool);
-    while (atomic_load_explicit(&pool->done, memory_order_acquire) < count) CPU_RELAX();
+    // Wait for the stragglers; yield now and then in case one of them was
+    // descheduled (another process on the same cores), rather than spin its slice away.
+    for (int spins = 0; atomic_load_explicit(&pool->done, memory_order_acquire) < count; spins++) {
+        if (spins % 256 == 255) sched_yield(); else CPU_RELAX();
+    }
 }
 
 // MARK: - Matrix products

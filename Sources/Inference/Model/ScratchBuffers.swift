@@ -3,11 +3,8 @@ struct ScratchBuffers {
     private let buffers: [UnsafeMutablePointer<Float>]
 
     init(sizes: [Int]) {
-        buffers = sizes.map { size in
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: max(1, size))
-            buffer.initialize(repeating: 0, count: max(1, size))
-            return buffer
-        }
+        // Not zeroed: every buffer is written in full before it is read.
+        buffers = sizes.map { UnsafeMutablePointer<Float>.allocate(capacity: max(1, $0)) }
     }
 
     subscript(index: Int) -> UnsafeMutablePointer<Float> { buffers[index] }

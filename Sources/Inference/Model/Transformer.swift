@@ -13,8 +13,8 @@ public final class Transformer: @unchecked Sendable {
     let ropeStyle: RoPEStyle
     /// Multiplies positions before RoPE (linear scaling: 1 / factor).
     let positionScale: Double
-    /// Tokens processed per pass of a long prompt.
-    static let maximumBatch = 64
+    /// Tokens processed per pass of a long prompt: each weight is read once per pass.
+    static let maximumBatch = 512
 
     /// Locates and checks every weight of `file`.
     public init(file: GGUFFile, config: ModelConfig) throws(InferenceError) {
