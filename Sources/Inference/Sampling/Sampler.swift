@@ -13,6 +13,10 @@ public struct Sampler: Sendable {
 
     /// The next token for `logits` (one row of the vocabulary), given the tokens so far.
     public mutating func sample(_ logits: [Float], history: [TokenID] = [], mask: TokenMask? = nil) -> TokenID {
+        // Plain greedy decoding needs no copy of the logits.
+        if parameters.temperature <= 0 && mask == nil && parameters.repetitionPenalty == 1 {
+            return Self.argmax(logits)
+        }
         var logits = logits
         mask?.apply(to: &logits)
         applyRepetitionPenalty(&logits, history: history)
