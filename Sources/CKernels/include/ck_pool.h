@@ -45,6 +45,15 @@ void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, c
                              int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
                              float *scores, float *out);
 
+/// gate[i] = silu(gate[i]) · up[i] (SwiGLU), with a vectorizable exp.
+void ck_swiglu(float *gate, const float *up, int64_t n);
+
+/// destination[i] += source[i].
+void ck_add(float *destination, const float *source, int64_t n);
+
+/// y = x / sqrt(mean(x²) + ε) · weight, row by row (sum of squares in double).
+void ck_rms_norm(const float *x, const float *weight, float *y, int64_t rows, int64_t width, float epsilon);
+
 /// A fast non-cryptographic 64-bit hash (fingerprints, checksums).
 uint64_t ck_hash64(const void *data, int64_t length, uint64_t seed);
 

@@ -123,10 +123,7 @@ public final class Transformer: @unchecked Sendable {
             activations.reset(input: normalized, columns: embedding, tokens: count)
             activations.multiply(layer.gate, into: gate)
             activations.multiply(layer.up, into: up)
-            for i in 0..<(count * feedForward) {
-                let g = gate[i]
-                gate[i] = g / (1 + expf(-g)) * up[i]
-            }
+            ck_swiglu(gate, up, Int64(count * feedForward))
             activations.reset(input: gate, columns: feedForward, tokens: count)
             activations.multiply(layer.down, into: projected)
             Self.add(projected, to: x, count: count * embedding)
@@ -167,13 +164,7 @@ public final class Transformer: @unchecked Sendable {
         _ x: UnsafeMutablePointer<Float>, weight: [Float], into y: UnsafeMutablePointer<Float>,
         rows: Int, width: Int, epsilon: Double
     ) {
-        for row in 0..<rows {
-            let input = x + row * width, output = y + row * width
-            var sum: Double = 0
-            for i in 0..<width { sum += Double(input[i]) * Double(input[i]) }
-            let scale = Float(1 / (sum / Double(width) + epsilon).squareRoot())
-            for i in 0..<width { output[i] = input[i] * scale * weight[i] }
-        }
+        ck_rms_norm(x, weight, y, Int64(rows), Int64(width), Float(epsilon))
     }
 
     static func addBias(_ bias: [Float], to x: UnsafeMutablePointer<Float>, rows: Int) {
@@ -184,6 +175,6 @@ public final class Transformer: @unchecked Sendable {
     }
 
     static func add(_ source: UnsafeMutablePointer<Float>, to destination: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { destination[i] += source[i] }
+        ck_add(destination, source, Int64(count))
     }
 }

@@ -1,0 +1,52 @@
+// Element-wise steps of the transformer, written as plain loops without branches
+// so the compiler vectorizes them for any target.
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+#include "ck_pool.h"
+
+// exp(x) to about 2 ulp: x = n·ln2 + f with |f| ≤ ln2/2, a degree-6 polynomial for
+// e^f, then the exponent bits. Vectorizes where expf() does not.
+static inline float fast_exp(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    const float n = (x * 1.44269504088896341f + 12582912.f) - 12582912.f;  // round to nearest
+    const float f = (x - n * 0.693145751953125f) - n * 1.428606765330187e-06f;  // ln2 split hi/lo
+    float p = 1.3981999507e-3f;
+    p = p * f + 8.3334519073e-3f;
+    p = p * f + 4.1665795894e-2f;
+    p = p * f + 1.6666665459e-1f;
+    p = p * f + 5.0000001201e-1f;
+    p = p * f * f + f + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+void ck_swiglu(float *gate, const float *up, int64_t n) {
+    for (int64_t i = 0; i < n; i++) {
+        const float g = gate[i];
+        gate[i] = g / (1.0f + fast_exp(-g)) * up[i];
+    }
+}
+
+void ck_add(float *destination, const float *source, int64_t n) {
+    for (int64_t i = 0; i < n; i++) destination[i] += source[i];
+}
+
+void ck_rms_norm(const float *x, const float *weight, float *y, int64_t rows, int64_t width, float epsilon) {
+    for (int64_t row = 0; row < rows; row++) {
+        const float *in = x + row * width;
+        float *out = y + row * width;
+        // Sum of squares in double, as llama.cpp does; four lanes so it vectorizes.
+        double sums[4] = {0, 0, 0, 0};
+        int64_t i = 0;
+        for (; i + 4 <= width; i += 4) {
+            for (int lane = 0; lane < 4; lane++) sums[lane] += (double)(in[i + lane] * in[i + lane]);
+        }
+        double sum = sums[0] + sums[1] + sums[2] + sums[3];
+        for (; i < width; i++) sum += (double)(in[i] * in[i]);
+        const float scale = 1.0f / sqrtf((float)(sum / (double)width) + epsilon);
+        for (int64_t j = 0; j < width; j++) out[j] = (in[j] * scale) * weight[j];
+    }
+}
