@@ -37,6 +37,11 @@ let package = Package(
             dependencies: ["Inference", "CKernels"],
             exclude: ["Fixtures"]
         ),
+        .testTarget(
+            name: "AgentToolsTests",
+            dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
+            exclude: ["Fixtures"]
+        ),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
     ],
