@@ -26,6 +26,7 @@ let package = Package(
             name: "ponder",
             dependencies: [
                 "Inference",
+                "AgentTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
