@@ -8,19 +8,25 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "Inference", targets: ["Inference"]),
+        .library(name: "AgentTools", targets: ["AgentTools"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Exact integers of any size, for the calculator's rational arithmetic.
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
     ],
     targets: [
         // Hot loops in C: quantized dot products, dequantization.
         .target(name: "CKernels"),
         .target(name: "Inference", dependencies: ["CKernels"]),
+        // Tools the agent calls: the `Tool` protocol and the exact calculator.
+        .target(name: "AgentTools", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .executableTarget(
             name: "ponder",
             dependencies: [
                 "Inference",
+                "AgentTools",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -30,6 +36,11 @@ let package = Package(
         .testTarget(
             name: "InferenceTests",
             dependencies: ["Inference", "CKernels"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "AgentToolsTests",
+            dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
         // Runs the built `ponder` and example binaries as a user would.

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Why an expression has no value, and where: the message the model reads after
+/// "error: ", e.g. "unexpected ')' at 7" or "division by zero at 3".
+public struct CalculatorError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What went wrong.
+    public var problem: Problem
+    /// The 1-based column (in Unicode scalars) of the offending token or operator;
+    /// nil when the problem is the whole expression or its end.
+    public var column: Int?
+
+    public init(_ problem: Problem, at column: Int? = nil) {
+        self.problem = problem
+        self.column = column
+    }
+
+    /// The kinds of problems, each with what is needed to explain it.
+    public enum Problem: Sendable, Equatable {
+        // Reading the expression.
+        case emptyExpression
+        case inputTooLong(length: Int, limit: Int)
+        case unexpectedCharacter(Character)
+        case unexpectedToken(String)
+        case unexpectedEnd
+        case missingClosingParenthesis
+        case malformedNumber(String)
+        case literalExponentTooLarge(String)
+        case unknownFunction(String, suggestion: String?)
+        case unknownName(String, suggestion: String?)
+        case missingParentheses(function: String)
+        case wrongArgumentCount(function: String, expected: String, got: Int)
+        case ofWithoutPercentage
+        case nestingTooDeep(limit: Int)
+        // Computing its value.
+        case divisionByZero
+        case moduloByZero
+        case zeroToNegativePower
+        case domain(String)
+        case factorialNeedsNonNegativeInteger
+        case factorialTooLarge(limit: Int)
+        case tooManyDigits(estimated: Double, limit: Int)
+        case overflow
+        case underflow
+    }
+
+    public var description: String {
+        let place = column.map { " at \($0)" } ?? ""
+        switch problem {
+        case .emptyExpression:
+            return "empty expression"
+        case .inputTooLong(let length, let limit):
+            return "the expression is \(grouped(length)) characters long; the limit is \(grouped(limit))"
+        case .unexpectedCharacter(let character):
+            return "unexpected character '\(character)'\(place)"
+        case .unexpectedToken(let text):
+            return "unexpected '\(text)'\(place)"
+        case .unexpectedEnd:
+            return "expected a number at end"
+        case .missingClosingParenthesis:
+            return "missing ')' at end"
+        case .malformedNumber(let text):
+            return "malformed number '\(text)'\(place)"
+        case .literalExponentTooLarge(let text):
+            return "the exponent of '\(text)' is too large\(place)"
+        case .unknownFunction(let name, let suggestion):
+            return "unknown function '\(name)'\(place)" + (suggestion.map { " — did you mean '\($0)'?" } ?? "")
+        case .unknownName(let name, let suggestion):
+            return "unknown name '\(name)'\(place)" + (suggestion.map { " — did you mean '\($0)'?" } ?? "")
+        case .missingParentheses(let function):
+            return "'\(function)' needs parentheses, as in \(function)(2),\(place)"
+        case .wrongArgumentCount(let function, let expected, let got):
+            return "\(function) takes \(expected), got \(got)\(place)"
+        case .ofWithoutPercentage:
+            return "'of' needs a percentage before it, as in 15% of 80,\(place)"
+        case .nestingTooDeep(let limit):
+            return "nested more than \(limit) levels deep\(place)"
+        case .divisionByZero:
+            return "division by zero\(place)"
+        case .moduloByZero:
+            return "modulo by zero\(place)"
+        case .zeroToNegativePower:
+            return "zero to a negative power\(place)"
+        case .domain(let explanation):
+            return "\(explanation)\(place)"
+        case .factorialNeedsNonNegativeInteger:
+            return "factorial needs a non-negative integer\(place)"
+        case .factorialTooLarge(let limit):
+            return "factorial is limited to \(grouped(limit))!\(place)"
+        case .tooManyDigits(let estimated, let limit):
+            return "the result would have about \(approximateCount(estimated)) digits; the limit is \(grouped(limit))\(place)"
+        case .overflow:
+            return "the result is too large for floating point (beyond 1.8e+308)\(place)"
+        case .underflow:
+            return "the result is too small for floating point (below 5e-324)\(place)"
+        }
+    }
+
+    /// Thousands separated by commas, for counts in messages ("10,000").
+    private func grouped(_ value: Int) -> String {
+        let digits = String(value.magnitude)
+        var result = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(digit)
+        }
+        return value < 0 ? "-" + result : result
+    }
+
+    /// A digit count that may be astronomically large (10^10^20 has 1e+20 digits).
+    private func approximateCount(_ estimated: Double) -> String {
+        if estimated < 1e15 { return grouped(Int(estimated.rounded())) }
+        if estimated.isInfinite { return "more than 1e+308" }
+        return String(format: "%.1e", estimated)
+    }
+}

@@ -1,0 +1,44 @@
+/// A capability the agent can call: it gets the text the model wrote inside the
+/// tool's marker and returns what the model will read back.
+public protocol Tool: Sendable {
+    /// The marker name, e.g. "calc".
+    var name: String { get }
+    /// One line for the prompt's tool list.
+    var description: String { get }
+    /// Runs the tool on what the model wrote.
+    ///
+    /// A mistake the model should see (a malformed expression, a page that cannot be
+    /// fetched) is a result with `ok == false` and a text starting with "error: ".
+    /// Throwing is reserved for bugs and cancellation.
+    func run(_ input: String, context: ToolContext) async throws -> ToolResult
+}
+
+/// What a tool may need to know about the run that calls it.
+public struct ToolContext: Sendable {
+    /// Where a tool may write files it returns (figures, downloads); nil if none.
+    public var outputDirectory: String?
+    /// When the caller stops waiting; nil for no deadline.
+    public var deadline: ContinuousClock.Instant?
+
+    public init(outputDirectory: String? = nil, deadline: ContinuousClock.Instant? = nil) {
+        self.outputDirectory = outputDirectory
+        self.deadline = deadline
+    }
+}
+
+/// What a tool gives back: the text the model reads, whether the call succeeded,
+/// and the paths of any files it wrote.
+public struct ToolResult: Sendable, Codable, Equatable {
+    /// The text the model will read, e.g. "1872" or "error: division by zero at 3".
+    public var text: String
+    /// False when `text` reports an error.
+    public var ok: Bool
+    /// Paths of files the tool wrote (e.g. figures), in the order written.
+    public var files: [String]
+
+    public init(text: String, ok: Bool = true, files: [String] = []) {
+        self.text = text
+        self.ok = ok
+        self.files = files
+    }
+}
