@@ -6,6 +6,7 @@
 #include <string.h>
 #include "blocks.h"
 #include "ckernels.h"
+#include "kernels.h"
 
 // Round half to even, as ggml's nearest_int does.
 static inline int nearest_int(float value) {
@@ -15,7 +16,8 @@ static inline int nearest_int(float value) {
     return (i & 0x007fffff) - 0x00400000;
 }
 
-static void quantize_q8_0(const float *x, block_q8_0 *y, int64_t n) {
+void ck_scalar_quantize_q8_0(const float *x, void *out, int64_t n) {
+    block_q8_0 *y = out;
     for (int64_t i = 0; i < n / QK8_0; i++, x += QK8_0) {
         float amax = 0;
         for (int j = 0; j < QK8_0; j++) amax = fmaxf(amax, fabsf(x[j]));
@@ -25,7 +27,8 @@ static void quantize_q8_0(const float *x, block_q8_0 *y, int64_t n) {
     }
 }
 
-static void quantize_q8_1(const float *x, block_q8_1 *y, int64_t n) {
+void ck_scalar_quantize_q8_1(const float *x, void *out, int64_t n) {
+    block_q8_1 *y = out;
     for (int64_t i = 0; i < n / QK8_1; i++, x += QK8_1) {
         float amax = 0;
         for (int j = 0; j < QK8_1; j++) amax = fmaxf(amax, fabsf(x[j]));
@@ -40,7 +43,8 @@ static void quantize_q8_1(const float *x, block_q8_1 *y, int64_t n) {
     }
 }
 
-static void quantize_q8_K(const float *x, block_q8_K *y, int64_t n) {
+void ck_scalar_quantize_q8_K(const float *x, void *out, int64_t n) {
+    block_q8_K *y = out;
     for (int64_t i = 0; i < n / QK_K; i++, x += QK_K) {
         float max = 0, amax = 0;
         for (int j = 0; j < QK_K; j++) {
@@ -76,14 +80,19 @@ int64_t ck_activation_row_bytes(int weight_type, int64_t n) {
     }
 }
 
+void ck_scalar_fp32_to_bf16_row(const float *src, uint16_t *dst, int64_t n) {
+    for (int64_t i = 0; i < n; i++) dst[i] = ck_fp32_to_bf16(src[i]);
+}
+
 void ck_prepare_activation_row(int weight_type, const float *x, void *dst, int64_t n) {
+    const ck_kernel_table *kernels = ck_active_kernels();
     switch (weight_type) {
     case CK_F32: memcpy(dst, x, (size_t)n * sizeof(float)); break;
-    case CK_F16: ck_fp32_to_fp16_row(x, dst, n); break;
-    case CK_BF16: for (int64_t i = 0; i < n; i++) ((uint16_t *)dst)[i] = ck_fp32_to_bf16(x[i]); break;
-    case CK_Q4_0: case CK_Q5_0: case CK_Q8_0: quantize_q8_0(x, dst, n); break;
-    case CK_Q4_1: case CK_Q5_1: quantize_q8_1(x, dst, n); break;
-    case CK_Q4_K: case CK_Q5_K: case CK_Q6_K: quantize_q8_K(x, dst, n); break;
+    case CK_F16: kernels->fp32_to_fp16_row(x, dst, n); break;
+    case CK_BF16: kernels->fp32_to_bf16_row(x, dst, n); break;
+    case CK_Q4_0: case CK_Q5_0: case CK_Q8_0: kernels->quantize_q8_0(x, dst, n); break;
+    case CK_Q4_1: case CK_Q5_1: kernels->quantize_q8_1(x, dst, n); break;
+    case CK_Q4_K: case CK_Q5_K: case CK_Q6_K: kernels->quantize_q8_K(x, dst, n); break;
     default: break;
     }
 }

@@ -2,9 +2,10 @@
 #include <math.h>
 #include <string.h>
 #include "ckernels.h"
+#include "kernels.h"
 
-void ck_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                       int64_t head_dim, int64_t positions, float scale, float *scores, float *out) {
+void ck_scalar_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
+                              int64_t head_dim, int64_t positions, float scale, float *scores, float *out) {
     const float *half = ck_fp16_lookup_table();
     // Like llama.cpp, the query meets the half-precision keys as halves too.
     float query[512];

@@ -3,7 +3,6 @@
 // Like llama.cpp's default path, the query meets the keys as halves and the
 // attention weights meet the values as halves; everything else is float.
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include "ckernels.h"
@@ -72,40 +71,31 @@ static void accumulate_avx2(const float *weights, const uint16_t *values, int64_
 }
 #endif
 
-static scores_fn choose_scores(void) {
+// Follows the active kernel path, so forcing "scalar" (tests, PONDER_KERNELS)
+// covers attention too.
+static int use_simd(void) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")
-        && !ck_attention_forced_scalar()) return scores_avx2;
+    static int cpu = -1;
+    if (cpu < 0) cpu = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    return cpu && strcmp(ck_kernel_path(), "scalar") != 0;
+#else
+    return 0;
 #endif
-    return scores_scalar;
 }
 
-static accumulate_fn choose_accumulate(void) {
-#if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c")
-        && !ck_attention_forced_scalar()) return accumulate_avx2;
-#endif
-    return accumulate_scalar;
-}
-
-int ck_attention_forced_scalar(void) {
-    const char *value = getenv("PONDER_KERNELS");
-    return value && strcmp(value, "scalar") == 0;
-}
-
-static scores_fn scores_kernel;
-static accumulate_fn accumulate_kernel;
-static pthread_once_t kernels_once = PTHREAD_ONCE_INIT;
-
-static void choose_kernels(void) {
-    scores_kernel = choose_scores();
-    accumulate_kernel = choose_accumulate();
-}
+int ck_attention_forced_scalar(void) { return !use_simd(); }
 
 void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
                              int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
                              float *scores, float *out) {
-    pthread_once(&kernels_once, choose_kernels);
+#if defined(__x86_64__)
+    const int simd = use_simd();
+    const scores_fn scores_kernel = simd ? scores_avx2 : scores_scalar;
+    const accumulate_fn accumulate_kernel = simd ? accumulate_avx2 : accumulate_scalar;
+#else
+    const scores_fn scores_kernel = scores_scalar;
+    const accumulate_fn accumulate_kernel = accumulate_scalar;
+#endif
     const float *half = ck_fp16_lookup_table();
     float query[512];
     const int64_t width = head_dim < 512 ? head_dim : 512;

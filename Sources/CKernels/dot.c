@@ -4,6 +4,7 @@
 #include <string.h>
 #include "blocks.h"
 #include "ckernels.h"
+#include "kernels.h"
 
 #define H(x) ck_fp16_to_fp32(x)
 
@@ -166,7 +167,7 @@ static float dot_q6_K(const block_q6_K *w, const block_q8_K *x, int64_t n) {
     return sum;
 }
 
-float ck_vec_dot(int weight_type, const void *w, const void *x, int64_t n) {
+float ck_scalar_vec_dot(int weight_type, const void *w, const void *x, int64_t n) {
     switch (weight_type) {
     case CK_F32: return dot_f32(w, x, n);
     case CK_F16: return dot_f16(w, x, n);
@@ -183,14 +184,14 @@ float ck_vec_dot(int weight_type, const void *w, const void *x, int64_t n) {
     }
 }
 
-void ck_matmul_rows(int weight_type, const void *weights, int64_t n, int64_t row_begin, int64_t row_end,
-                    const void *activations, int64_t tokens, float *y, int64_t y_stride) {
+void ck_scalar_matmul_rows(int weight_type, const void *weights, int64_t n, int64_t row_begin, int64_t row_end,
+                           const void *activations, int64_t tokens, float *y, int64_t y_stride) {
     const int64_t row_bytes = n / ck_block_size(weight_type) * ck_type_size(weight_type);
     const int64_t activation_bytes = ck_activation_row_bytes(weight_type, n);
     for (int64_t r = row_begin; r < row_end; r++) {
         const char *row = (const char *)weights + r * row_bytes;
         for (int64_t t = 0; t < tokens; t++) {
-            y[t * y_stride + r] = ck_vec_dot(weight_type, row, (const char *)activations + t * activation_bytes, n);
+            y[t * y_stride + r] = ck_scalar_vec_dot(weight_type, row, (const char *)activations + t * activation_bytes, n);
         }
     }
 }

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <string.h>
 #include "ckernels.h"
+#include "kernels.h"
 
 float ck_fp16_to_fp32(uint16_t h) {
     const uint32_t sign = (uint32_t)(h & 0x8000) << 16;
@@ -57,12 +58,12 @@ const float *ck_fp16_lookup_table(void) {
     return fp16_table;
 }
 
-void ck_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n) {
+void ck_scalar_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n) {
     const float *table = ck_fp16_lookup_table();
     for (int64_t i = 0; i < n; i++) dst[i] = table[src[i]];
 }
 
-void ck_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n) {
+void ck_scalar_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n) {
     for (int64_t i = 0; i < n; i++) dst[i] = ck_fp32_to_fp16(src[i]);
 }
 

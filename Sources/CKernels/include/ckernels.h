@@ -64,6 +64,21 @@ void ck_attention_head(const float *q, const uint16_t *keys, const uint16_t *val
 float ck_bf16_to_fp32(uint16_t h);
 uint16_t ck_fp32_to_bf16(float f);
 
+/// Kernel paths. The dot products, matrix products, activation quantizers, half
+/// conversions of rows and attention run on the best instruction set the CPU has,
+/// chosen once at first use: "avx512" (AVX-512 with VNNI), "avx2" (AVX2, FMA, F16C)
+/// or "scalar" (the portable reference; the only path off x86-64). The environment
+/// variable PONDER_KERNELS=scalar|avx2|avx512 forces a path; unknown or unsupported
+/// values fall back to the best available. Every path gives the scalar results up to
+/// float summation order (quantized activations and half conversions are identical).
+const char *ck_kernel_path(void);
+/// 1 when `name` ("scalar", "avx2", "avx512") can run in this build on this CPU.
+int ck_kernel_path_supported(const char *name);
+/// Switches every kernel to path `name` ("auto" or NULL: the best available).
+/// Returns 0, changing nothing, when the path is unknown or unsupported. For tests
+/// and benchmarks: not meant to be called while other threads run kernels.
+int ck_force_kernel_path(const char *name);
+
 #ifdef __cplusplus
 }
 #endif

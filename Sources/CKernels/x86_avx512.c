@@ -1,0 +1,29 @@
+// The AVX-512 path (F, BW, VL, DQ and VNNI: Ice Lake, Zen 4 and later), with VNNI
+// integer dot products. See x86_template.h.
+#include "kernels.h"
+
+#if defined(__x86_64__)
+#define CK_LEVEL 3
+#include <pthread.h>
+#include "x86_template.h"
+
+static const ck_kernel_table avx512_table = {
+    .name = "avx512",
+    .vec_dot = vec_dot,
+    .matmul_rows = matmul_rows,
+    .quantize_q8_0 = quantize_q8_0,
+    .quantize_q8_1 = quantize_q8_1,
+    .quantize_q8_K = quantize_q8_K,
+    .fp16_to_fp32_row = fp16_to_fp32_row,
+    .fp32_to_fp16_row = fp32_to_fp16_row,
+    .fp32_to_bf16_row = fp32_to_bf16_row,
+    .attention_head = attention_head,
+};
+
+static pthread_once_t avx512_once = PTHREAD_ONCE_INIT;
+
+const ck_kernel_table *ck_avx512_kernels(void) {
+    pthread_once(&avx512_once, init_path);
+    return &avx512_table;
+}
+#endif
