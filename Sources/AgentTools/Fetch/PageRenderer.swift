@@ -24,8 +24,8 @@ enum PageRenderer {
             text = page.text
         case .text:
             text = CharsetDecoder.decode(body, headerCharset: charset, isHTML: false)
-            text = text.split(separator: "\n", omittingEmptySubsequences: false)
-                .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+            // "\r\n" is one Character in Swift, so it is matched as a whole.
+            text = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }
                 .joined(separator: "\n")
             text = String(text.reversed().drop { $0.isWhitespace }.reversed())
         }
