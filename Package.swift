@@ -20,8 +20,10 @@ let package = Package(
         // Hot loops in C: quantized dot products, dequantization.
         .target(name: "CKernels"),
         .target(name: "Inference", dependencies: ["CKernels"]),
-        // Tools the agent calls: the `Tool` protocol and the exact calculator.
-        .target(name: "AgentTools", dependencies: [.product(name: "BigInt", package: "BigInt")]),
+        // libcurl, with typed wrappers for its variadic calls (the web fetcher's transport).
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher.
+        .target(name: "AgentTools", dependencies: ["CCurl", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(
             name: "ponder",
             dependencies: [

@@ -7,7 +7,7 @@ struct ToolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tool",
         abstract: "Run one of the agent's tools and print what the model would see.",
-        subcommands: [CalcCommand.self])
+        subcommands: [CalcCommand.self, FetchCommand.self])
 }
 
 /// `ponder tool calc EXPR`: the calculator's answer, or its error, on standard output;
@@ -28,6 +28,45 @@ struct CalcCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await Calculator().run(expression.joined(separator: " "), context: ToolContext())
+        print(result.text)
+        if !result.ok { throw ExitCode.failure }
+    }
+}
+
+/// `ponder tool fetch URL`: the page as the fetch tool gives it to the model, or its
+/// error, on standard output; exit code 1 when the tool reports an error.
+struct FetchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fetch",
+        abstract: "Fetch a web page and print it as text, as the fetch tool does.",
+        discussion: """
+            Prints "URL: …", "Title: …" and the page's readable text, or "error: …" \
+            (exit code 1). Only http and https; private and loopback addresses are refused \
+            unless --allow-private is given. Example: ponder tool fetch https://example.com
+            """)
+
+    @Argument(help: "The URL (https:// is assumed when no scheme is given).")
+    var url: String
+
+    @Flag(name: .customLong("allow-private"), help: "Allow loopback, private and link-local addresses.")
+    var allowPrivate = false
+
+    @Option(name: .customLong("max-chars"), help: "How many characters of text to print before truncating.")
+    var maximumCharacters = FetchOptions().maximumCharacters
+
+    @Option(name: .customLong("timeout"), help: "The total timeout in seconds.")
+    var timeout: Double = 20
+
+    func validate() throws {
+        guard maximumCharacters > 0 else { throw ValidationError("--max-chars must be positive") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
+    func run() async throws {
+        let options = FetchOptions(
+            totalTimeout: .milliseconds(Int(timeout * 1000)), maximumCharacters: maximumCharacters,
+            allowPrivateAddresses: allowPrivate)
+        let result = try await WebFetcher(options: options).run(url, context: ToolContext())
         print(result.text)
         if !result.ok { throw ExitCode.failure }
     }

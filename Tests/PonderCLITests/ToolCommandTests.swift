@@ -42,4 +42,19 @@ struct ToolCommandTests {
         #expect(help.standardOutput.contains("calc"))
         #expect(try CLI.run(["--help"]).standardOutput.contains("tool"))
     }
+
+    @Test("fetch prints the tool's error as the model sees it, exit code 1; --allow-private opens loopback")
+    func fetch() throws {
+        let refused = try CLI.run(["tool", "fetch", "http://127.0.0.1:9/"])
+        #expect(refused.status == 1)
+        #expect(refused.standardOutput == "error: refused: 127.0.0.1 is a loopback address (private addresses are blocked)\n")
+        #expect(refused.standardError.isEmpty)
+        #expect(try CLI.run(["tool", "fetch", "file:///etc/passwd"]).standardOutput == "error: only http and https URLs can be fetched\n")
+        // Port 9 (discard) is closed here: past the guard, the connection itself fails.
+        let allowed = try CLI.run(["tool", "fetch", "--allow-private", "--timeout", "5", "http://127.0.0.1:9/"])
+        #expect(allowed.status == 1)
+        #expect(allowed.standardOutput.hasPrefix("error: cannot connect: "), "\(allowed.standardOutput)")
+        #expect(try CLI.run(["tool", "fetch"]).status == 2)
+        #expect(try CLI.run(["tool", "--help"]).standardOutput.contains("fetch"))
+    }
 }

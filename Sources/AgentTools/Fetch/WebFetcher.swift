@@ -1,0 +1,86 @@
+/// The web fetcher tool ("fetch"): downloads one http or https page with libcurl and
+/// returns it as readable text (see `PageRenderer` for the layout).
+///
+/// Safety, in order: the URL must be http or https (also on every redirect); its host is
+/// resolved once here and every address is checked by the SSRF guard (`AddressKind`:
+/// loopback, private, link-local, metadata and other non-public addresses are refused
+/// unless `FetchOptions` allows them); curl is then pinned to the checked addresses with
+/// CURLOPT_RESOLVE, so DNS cannot change between check and connect. Redirects are not
+/// followed by curl: each Location is parsed, resolved, checked and pinned again, up to
+/// `maximumRedirects`. Timeouts, a cap on decoded bytes (gzip bombs included) and a
+/// character budget bound the work and the answer.
+///
+///     <fetch>https://example.com</fetch>   → URL: https://example.com/ …
+///     <fetch>http://127.0.0.1/</fetch>     → error: refused: 127.0.0.1 is a loopback address (private addresses are blocked)
+///     <fetch>https://example.com/x</fetch> → error: HTTP 404 Not Found
+public struct WebFetcher: Tool {
+    public let name = "fetch"
+    public let description = "Fetch a web page (http or https) and read it as text: title, headings, paragraphs."
+
+    /// Timeouts, caps and which addresses may be reached.
+    public var options: FetchOptions
+
+    public init(options: FetchOptions = FetchOptions()) {
+        self.options = options
+    }
+
+    /// The page as text, or "error: …" with `ok == false`. Throws only on cancellation.
+    public func run(_ input: String, context: ToolContext) async throws -> ToolResult {
+        try Task.checkCancellation()
+        do {
+            return ToolResult(text: try await fetch(input, deadline: context.deadline))
+        } catch let error as FetchError {
+            return ToolResult(text: "error: \(error)", ok: false)
+        }
+    }
+
+    /// The page at `input` as the model reads it. Throws `FetchError`, or
+    /// `CancellationError` when the task is cancelled (the transfer is aborted).
+    public func fetch(_ input: String, deadline: ContinuousClock.Instant? = nil) async throws -> String {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var totalTimeout = options.totalTimeout
+        if let deadline { totalTimeout = min(totalTimeout, deadline - start) }
+        var url = try FetchURL.fromInput(input)
+        var redirects = 0
+        while true {
+            let addresses = try checkedAddresses(of: url)
+            let remaining = totalTimeout - (clock.now - start)
+            guard remaining > .zero else { throw FetchError.totalTimeout(totalTimeout) }
+            let request = TransferRequest(
+                url: url, pinnedAddresses: addresses, connectTimeout: options.connectTimeout,
+                remainingTime: remaining, totalTimeout: totalTimeout,
+                maximumBytes: options.maximumBytes, userAgent: options.userAgent)
+            let response = try await CurlTransfer.perform(request).get()
+            switch response.status {
+            case 301, 302, 303, 307, 308:
+                guard let location = response.redirectURL else { throw FetchError.redirectWithoutLocation(response.status) }
+                redirects += 1
+                guard redirects <= options.maximumRedirects else {
+                    throw FetchError.tooManyRedirects(limit: options.maximumRedirects)
+                }
+                url = try FetchURL.parse(location)
+            case 200..<300:
+                return try PageRenderer.render(
+                    url: url.text, contentType: response.contentType, body: response.body,
+                    maximumCharacters: options.maximumCharacters)
+            default:
+                throw FetchError.httpStatus(response.status)
+            }
+        }
+    }
+
+    /// The addresses `url`'s host resolves to, all of them allowed, or the refusal of
+    /// the first that is not.
+    func checkedAddresses(of url: FetchURL) throws(FetchError) -> [ResolvedAddress] {
+        let addresses = try AddressResolver.resolve(url.host)
+        if !options.allowPrivateAddresses {
+            for address in addresses where address.kind != .public {
+                guard options.allowedPrivateEndpoints.contains("\(address.bracketed):\(url.port)") else {
+                    throw .refusedAddress(host: url.host, address: address.text, kind: address.kind)
+                }
+            }
+        }
+        return addresses
+    }
+}
