@@ -51,7 +51,8 @@ enum FetchTestRoutes {
         "/goto": { request, c in c.respond("302 Found", headers: ["Location: \(request.query)"], body: []) },
         "/no-location": { _, c in c.respond("302 Found", headers: [], body: []) },
         "/slow": { _, c in
-            Thread.sleep(forTimeInterval: 3)
+            // Long enough that finishing well before it proves the fetcher gave up.
+            Thread.sleep(forTimeInterval: 8)
             c.respond(type: "text/plain", "finally")
         },
         "/huge-with-length": { _, c in

@@ -64,10 +64,18 @@ final class LocalHTTPServer: @unchecked Sendable {
         }
         port = Int(UInt16(bigEndian: address.sin_port))
         self.listener = listener
+        // The accept thread owns the listening socket and closes it when accept fails
+        // (after deinit's shutdown). Closing it in deinit instead would free the
+        // descriptor number while this thread may not have reached accept yet; a new
+        // server could then get the same number and this thread would serve its
+        // connections with the wrong routes.
         Thread.detachNewThread {
             while true {
                 let client = accept(listener, nil, nil)
-                guard client >= 0 else { return }
+                guard client >= 0 else {
+                    close(listener)
+                    return
+                }
                 Thread.detachNewThread { Self.serve(client, routes: routes) }
             }
         }
@@ -75,7 +83,6 @@ final class LocalHTTPServer: @unchecked Sendable {
 
     deinit {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
     }
 
     /// "http://127.0.0.1:PORT/path".
