@@ -12,6 +12,38 @@
 #include <immintrin.h>
 #endif
 
+// exp(x) to about 2 ulp (see elementwise.c); vectorizes where expf() does not.
+static inline float attention_exp(float x) {
+    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
+    const float n = (x * 1.44269504088896341f + 12582912.f) - 12582912.f;
+    const float f = (x - n * 0.693145751953125f) - n * 1.428606765330187e-06f;
+    float p = 1.3981999507e-3f;
+    p = p * f + 8.3334519073e-3f;
+    p = p * f + 4.1665795894e-2f;
+    p = p * f + 1.6666665459e-1f;
+    p = p * f + 5.0000001201e-1f;
+    p = p * f * f + f + 1.0f;
+    const int32_t bits = ((int32_t)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+/// Softmax of `scores` in place, each weight rounded to a half (as llama.cpp's
+/// default path hands them to the half-precision values).
+static void softmax_to_halves_scalar(float *scores, int64_t n) {
+    const float *half = ck_fp16_lookup_table();
+    float max = -INFINITY;
+    for (int64_t p = 0; p < n; p++) max = scores[p] > max ? scores[p] : max;
+    double sum = 0;
+    for (int64_t p = 0; p < n; p++) {
+        scores[p] = attention_exp(scores[p] - max);
+        sum += scores[p];
+    }
+    const float inverse = (float)(1.0 / sum);
+    for (int64_t p = 0; p < n; p++) scores[p] = half[ck_fp32_to_fp16(scores[p] * inverse)];
+}
+
 typedef void (*scores_fn)(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
                           int64_t count, float scale, float *scores);
 typedef void (*accumulate_fn)(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
@@ -39,21 +71,63 @@ static void accumulate_scalar(const float *weights, const uint16_t *values, int6
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma,f16c")))
+static inline float horizontal_sum(__m256 v) {
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+__attribute__((target("avx2,fma,f16c")))
 static void scores_avx2(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
                         int64_t count, float scale, float *scores) {
-    if (head_dim % 8 != 0) { scores_scalar(query, keys, stride, head_dim, count, scale, scores); return; }
-    for (int64_t p = 0; p < count; p++) {
+    if (head_dim % 8 != 0 || head_dim > 256) { scores_scalar(query, keys, stride, head_dim, count, scale, scores); return; }
+    __m256 q[32];
+    for (int64_t i = 0; i < head_dim; i += 8) q[i / 8] = _mm256_loadu_ps(query + i);
+    int64_t p = 0;
+    // Four keys at a time: four independent accumulators, one combined reduction.
+    for (; p + 4 <= count; p += 4) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        const uint16_t *k = keys + p * stride;
+        for (int64_t i = 0; i < head_dim; i += 8) {
+            const __m256 qi = q[i / 8];
+            a0 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + i))), a0);
+            a1 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + stride + i))), a1);
+            a2 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + 2 * stride + i))), a2);
+            a3 = _mm256_fmadd_ps(qi, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + 3 * stride + i))), a3);
+        }
+        const __m256 h01 = _mm256_hadd_ps(a0, a1), h23 = _mm256_hadd_ps(a2, a3);
+        const __m256 h = _mm256_hadd_ps(h01, h23);
+        const __m128 sums = _mm_add_ps(_mm256_castps256_ps128(h), _mm256_extractf128_ps(h, 1));
+        _mm_storeu_ps(scores + p, _mm_mul_ps(sums, _mm_set1_ps(scale)));
+    }
+    for (; p < count; p++) {
         const uint16_t *k = keys + p * stride;
         __m256 sum = _mm256_setzero_ps();
         for (int64_t i = 0; i < head_dim; i += 8) {
-            const __m256 kv = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + i)));
-            sum = _mm256_fmadd_ps(_mm256_loadu_ps(query + i), kv, sum);
+            sum = _mm256_fmadd_ps(q[i / 8], _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(k + i))), sum);
         }
-        __m128 s = _mm_add_ps(_mm256_castps256_ps128(sum), _mm256_extractf128_ps(sum, 1));
-        s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-        s = _mm_add_ss(s, _mm_movehdup_ps(s));
-        scores[p] = _mm_cvtss_f32(s) * scale;
+        scores[p] = horizontal_sum(sum) * scale;
     }
+}
+
+__attribute__((target("avx2,fma,f16c")))
+static void softmax_to_halves_avx2(float *scores, int64_t n) {
+    float max = -INFINITY;
+    for (int64_t p = 0; p < n; p++) max = scores[p] > max ? scores[p] : max;
+    float sum = 0;
+    for (int64_t p = 0; p < n; p++) {
+        scores[p] = attention_exp(scores[p] - max);
+        sum += scores[p];
+    }
+    const __m256 inverse = _mm256_set1_ps(1.0f / sum);
+    int64_t p = 0;
+    for (; p + 8 <= n; p += 8) {
+        const __m256 w = _mm256_mul_ps(_mm256_loadu_ps(scores + p), inverse);
+        _mm256_storeu_ps(scores + p, _mm256_cvtph_ps(_mm256_cvtps_ph(w, _MM_FROUND_TO_NEAREST_INT)));
+    }
+    const float *half = ck_fp16_lookup_table();
+    for (; p < n; p++) scores[p] = half[ck_fp32_to_fp16(scores[p] * (1.0f / sum))];
 }
 
 __attribute__((target("avx2,fma,f16c")))
@@ -105,15 +179,11 @@ void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, c
         const int64_t count = positions - start < page_size ? positions - start : page_size;
         scores_kernel(query, key_pages[page], stride, width, count, scale, scores + start);
     }
-    float max = -INFINITY;
-    for (int64_t p = 0; p < positions; p++) if (scores[p] > max) max = scores[p];
-    double sum = 0;
-    for (int64_t p = 0; p < positions; p++) {
-        scores[p] = expf(scores[p] - max);
-        sum += scores[p];
-    }
-    const float inverse = (float)(1.0 / sum);
-    for (int64_t p = 0; p < positions; p++) scores[p] = half[ck_fp32_to_fp16(scores[p] * inverse)];
+#if defined(__x86_64__)
+    if (simd) softmax_to_halves_avx2(scores, positions); else softmax_to_halves_scalar(scores, positions);
+#else
+    softmax_to_halves_scalar(scores, positions);
+#endif
     memset(out, 0, (size_t)head_dim * sizeof(float));
     for (int64_t start = 0, page = 0; start < positions; start += page_size, page++) {
         const int64_t count = positions - start < page_size ? positions - start : page_size;

@@ -101,9 +101,10 @@ struct FetchServerTests {
         let started = ContinuousClock.now
         let result = try await fetch("/slow", FetchOptions(connectTimeout: .seconds(1), totalTimeout: .milliseconds(500)))
         #expect(result == ToolResult(text: "error: the page took longer than 0.5 s to load", ok: false))
-        // Not a timing test: the server answers after 8 s; giving up long before shows
-        // the timeout worked (with room for a loaded machine).
-        #expect(ContinuousClock.now - started < .seconds(6))
+        // Not a timing test: the server answers after 30 s; giving up long before shows
+        // the timeout worked (with room for a loaded machine: the model tests in the same
+        // process keep the cooperative threads busy for seconds at a time).
+        #expect(ContinuousClock.now - started < .seconds(20))
         let deadline = try await WebFetcher(options: FetchOptions(allowedPrivateEndpoints: [server.endpoint]))
             .run(server.url("/slow"), context: ToolContext(deadline: .now + .milliseconds(300)))
         #expect(deadline.text.hasPrefix("error: the page took longer than 0."))
@@ -159,6 +160,6 @@ struct FetchServerTests {
         try await Task.sleep(for: .milliseconds(200))
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(ContinuousClock.now - started < .seconds(6))
+        #expect(ContinuousClock.now - started < .seconds(20))
     }
 }

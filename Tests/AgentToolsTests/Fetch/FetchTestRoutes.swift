@@ -52,7 +52,7 @@ enum FetchTestRoutes {
         "/no-location": { _, c in c.respond("302 Found", headers: [], body: []) },
         "/slow": { _, c in
             // Long enough that finishing well before it proves the fetcher gave up.
-            Thread.sleep(forTimeInterval: 8)
+            Thread.sleep(forTimeInterval: 30)
             c.respond(type: "text/plain", "finally")
         },
         "/huge-with-length": { _, c in
