@@ -7,7 +7,7 @@ struct ToolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tool",
         abstract: "Run one of the agent's tools and print what the model would see.",
-        subcommands: [CalcCommand.self, FetchCommand.self])
+        subcommands: [CalcCommand.self, FetchCommand.self, SearchCommand.self])
 }
 
 /// `ponder tool calc EXPR`: the calculator's answer, or its error, on standard output;
@@ -67,6 +67,46 @@ struct FetchCommand: AsyncParsableCommand {
             totalTimeout: .milliseconds(Int(timeout * 1000)), maximumCharacters: maximumCharacters,
             allowPrivateAddresses: allowPrivate)
         let result = try await WebFetcher(options: options).run(url, context: ToolContext())
+        print(result.text)
+        if !result.ok { throw ExitCode.failure }
+    }
+}
+
+/// `ponder tool search QUERY`: the results as the web_search tool gives them to the
+/// model, or its error, on standard output; exit code 1 when the tool reports an error.
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search the web through a SearXNG-compatible endpoint, as the web_search tool does.",
+        discussion: """
+            Prints the top results as "1. Title — URL" with a snippet line, or "error: …" \
+            (exit code 1). The endpoint is --endpoint, else $PONDER_SEARCH_URL, e.g. \
+            http://localhost:8888/search (SearXNG with the json format enabled); it is \
+            allowed even on a private address. Example: ponder tool search swift concurrency
+            """)
+
+    @Argument(help: "The query (several words are joined with spaces).")
+    var query: [String]
+
+    @Option(name: .customLong("endpoint"), help: "The search endpoint (default: $PONDER_SEARCH_URL).")
+    var endpoint: String?
+
+    @Option(name: .customLong("results"), help: "How many results to print.")
+    var results = 5
+
+    @Option(name: .customLong("timeout"), help: "The total timeout in seconds.")
+    var timeout: Double = 20
+
+    func validate() throws {
+        guard results > 0 else { throw ValidationError("--results must be positive") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+    }
+
+    func run() async throws {
+        let search = WebSearch(
+            endpoint: endpoint ?? WebSearch.configuredEndpoint(), maximumResults: results,
+            options: FetchOptions(totalTimeout: .milliseconds(Int(timeout * 1000))))
+        let result = try await search.run(query.joined(separator: " "), context: ToolContext())
         print(result.text)
         if !result.ok { throw ExitCode.failure }
     }

@@ -37,15 +37,25 @@ public struct WebFetcher: Tool {
     /// The page at `input` as the model reads it. Throws `FetchError`, or
     /// `CancellationError` when the task is cancelled (the transfer is aborted).
     public func fetch(_ input: String, deadline: ContinuousClock.Instant? = nil) async throws -> String {
+        let (url, response) = try await download(FetchURL.fromInput(input), deadline: deadline)
+        return try PageRenderer.render(
+            url: url.text, contentType: response.contentType, body: response.body,
+            maximumCharacters: options.maximumCharacters)
+    }
+
+    /// The 2xx answer for `url`, redirects followed (each hop checked by the guard), and
+    /// the URL it finally came from. Throws `FetchError` for anything else, or
+    /// `CancellationError`.
+    func download(_ start: FetchURL, deadline: ContinuousClock.Instant?) async throws -> (FetchURL, HTTPResponse) {
         let clock = ContinuousClock()
-        let start = clock.now
+        let started = clock.now
         var totalTimeout = options.totalTimeout
-        if let deadline { totalTimeout = min(totalTimeout, deadline - start) }
-        var url = try FetchURL.fromInput(input)
+        if let deadline { totalTimeout = min(totalTimeout, deadline - started) }
+        var url = start
         var redirects = 0
         while true {
             let addresses = try checkedAddresses(of: url)
-            let remaining = totalTimeout - (clock.now - start)
+            let remaining = totalTimeout - (clock.now - started)
             guard remaining > .zero else { throw FetchError.totalTimeout(totalTimeout) }
             let request = TransferRequest(
                 url: url, pinnedAddresses: addresses, connectTimeout: options.connectTimeout,
@@ -61,9 +71,7 @@ public struct WebFetcher: Tool {
                 }
                 url = try FetchURL.parse(location)
             case 200..<300:
-                return try PageRenderer.render(
-                    url: url.text, contentType: response.contentType, body: response.body,
-                    maximumCharacters: options.maximumCharacters)
+                return (url, response)
             default:
                 throw FetchError.httpStatus(response.status)
             }

@@ -79,10 +79,61 @@ enum FetchTestRoutes {
             let line = request.headers.split(separator: "\r\n").first { $0.lowercased().hasPrefix("user-agent:") } ?? ""
             c.respond(type: "text/plain", String(line))
         },
+        "/loop-a": { _, c in c.respond("302 Found", headers: ["Location: /loop-b"], body: []) },
+        "/loop-b": { _, c in c.respond("302 Found", headers: ["Location: /loop-a"], body: []) },
+        "/silent": { _, _ in
+            // Accepts, reads the request, never answers (the connection closes after 30 s).
+            Thread.sleep(forTimeInterval: 30)
+        },
+        "/drip": { request, c in
+            // ?N: a body of N bytes ("0123456789" repeated), one byte every 200 ms.
+            let count = Int(request.query) ?? 10
+            guard c.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: \(count)\r\nConnection: close\r\n\r\n") else { return }
+            for index in 0..<count {
+                Thread.sleep(forTimeInterval: 0.2)
+                guard c.write([UInt8(ascii: "0") + UInt8(index % 10)]) else { return }
+            }
+        },
+        "/broken.html": { _, c in c.respond(type: "text/html", brokenPage) },
+        "/utf8-bom": { _, c in
+            c.respond(headers: ["Content-Type: text/html"], body: [0xEF, 0xBB, 0xBF] + Array("<title>Bom</title><p>héllo wörld</p>".utf8))
+        },
+        "/utf8-bom.txt": { _, c in
+            c.respond(headers: ["Content-Type: text/plain; charset=utf-8"], body: [0xEF, 0xBB, 0xBF] + Array("naïve text".utf8))
+        },
+        "/readme.md": { _, c in c.respond(type: "text/markdown; charset=utf-8", "# Title\n\n- *item* with `code`\n") },
+        "/feed.xml": { _, c in c.respond(type: "application/xml", #"<?xml version="1.0"?><feed><title>News &amp; more</title></feed>"#) },
+        "/feed.rss": { _, c in c.respond(type: "application/rss+xml", "<rss><channel/></rss>") },
+        "/search": { request, c in
+            // A SearXNG-like JSON answer that echoes the raw query string.
+            let body = """
+                {"query": "x", "number_of_results": 3, "results": [
+                  {"title": "First  result", "url": "https://one.example/a", "content": "Snippet\\nwith &amp; entity", "engine": "x"},
+                  {"title": "No snippet", "url": "https://two.example/", "content": null},
+                  {"title": "No URL", "content": "dropped"},
+                  {"title": "Echo", "url": "https://three.example/", "content": "\(request.query)"}
+                ], "answers": [], "suggestions": []}
+                """
+            c.respond(type: "application/json", body)
+        },
+        "/search-empty": { _, c in c.respond(type: "application/json", #"{"results": []}"#) },
+        "/search-broken": { _, c in c.respond(type: "application/json", #"{"results": [{"title": "cut"#) },
+        "/search-html": { _, c in c.respond(type: "text/html", "<html><body>not JSON</body></html>") },
+        "/search-forbidden": { _, c in c.respond("403 Forbidden", type: "text/html", "<h1>Forbidden</h1>") },
         "/long": { _, c in
             c.respond(type: "text/plain", (1...500).map { "word\($0)" }.joined(separator: " "))
         },
     ]
+
+    /// Unclosed and stray tags, stray "<", a title with markup, an unterminated comment.
+    static let brokenPage = """
+        <html><head><title>Broken <b>page</title>
+        <body><div><p>First para <b>bold <i>both</p>
+        <p>Second para with a stray < sign and 3<4 and a <> pair</div></span></p>
+        <ul><li>one<li>two</ul></ul></ul>
+        <p>Third <a href=x>link</a tail junk> end</b></i></em>
+        <p>Before comment <!-- never closed <p>hidden
+        """
 
     /// 10 MB of zeros, gzipped (about 10 kB on the wire).
     static let gzipBomb: [UInt8] = shell("head -c 10000000 /dev/zero | gzip -9 -c")

@@ -19,16 +19,20 @@ final class LocalHTTPServer: @unchecked Sendable {
     struct Connection: Sendable {
         let socket: Int32
 
-        func write(_ bytes: [UInt8]) {
+        /// False when the client has gone away.
+        @discardableResult
+        func write(_ bytes: [UInt8]) -> Bool {
             var offset = 0
             while offset < bytes.count {
                 let sent = bytes[offset...].withUnsafeBytes { send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                guard sent > 0 else { return }
+                guard sent > 0 else { return false }
                 offset += sent
             }
+            return true
         }
 
-        func write(_ text: String) { write(Array(text.utf8)) }
+        @discardableResult
+        func write(_ text: String) -> Bool { write(Array(text.utf8)) }
 
         /// A complete response with Content-Length, then the connection closes.
         func respond(_ status: String = "200 OK", headers: [String] = [], body: [UInt8]) {
