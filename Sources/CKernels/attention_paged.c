@@ -7,27 +7,12 @@
 #include <string.h>
 #include "ckernels.h"
 #include "ck_pool.h"
+#include "fast_math.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
-// exp(x) to about 2 ulp (see elementwise.c); vectorizes where expf() does not.
-static inline float attention_exp(float x) {
-    x = x < -87.0f ? -87.0f : (x > 88.0f ? 88.0f : x);
-    const float n = (x * 1.44269504088896341f + 12582912.f) - 12582912.f;
-    const float f = (x - n * 0.693145751953125f) - n * 1.428606765330187e-06f;
-    float p = 1.3981999507e-3f;
-    p = p * f + 8.3334519073e-3f;
-    p = p * f + 4.1665795894e-2f;
-    p = p * f + 1.6666665459e-1f;
-    p = p * f + 5.0000001201e-1f;
-    p = p * f * f + f + 1.0f;
-    const int32_t bits = ((int32_t)n + 127) << 23;
-    float scale;
-    memcpy(&scale, &bits, sizeof scale);
-    return p * scale;
-}
 
 /// Softmax of `scores` in place, each weight rounded to a half (as llama.cpp's
 /// default path hands them to the half-precision values).
@@ -37,7 +22,7 @@ static void softmax_to_halves_scalar(float *scores, int64_t n) {
     for (int64_t p = 0; p < n; p++) max = scores[p] > max ? scores[p] : max;
     double sum = 0;
     for (int64_t p = 0; p < n; p++) {
-        scores[p] = attention_exp(scores[p] - max);
+        scores[p] = ck_fast_exp(scores[p] - max);
         sum += scores[p];
     }
     const float inverse = (float)(1.0 / sum);
@@ -117,7 +102,7 @@ static void softmax_to_halves_avx2(float *scores, int64_t n) {
     for (int64_t p = 0; p < n; p++) max = scores[p] > max ? scores[p] : max;
     float sum = 0;
     for (int64_t p = 0; p < n; p++) {
-        scores[p] = attention_exp(scores[p] - max);
+        scores[p] = ck_fast_exp(scores[p] - max);
         sum += scores[p];
     }
     const __m256 inverse = _mm256_set1_ps(1.0f / sum);

@@ -134,12 +134,8 @@ public struct ChatTemplate: Sendable {
     }
 
     private func renderLlama2(_ messages: [ChatMessage]) -> String {
-        var rest = messages[...]
-        var system = defaultSystemMessage
-        if let first = rest.first, first.role == .system {
-            system = first.content
-            rest = rest.dropFirst()
-        }
+        let (given, rest) = Self.splitSystemMessage(messages)
+        let system = given ?? defaultSystemMessage
         var prompt = writesBeginOfSequenceEveryTurn ? "" : beginOfSequenceText
         for (index, message) in rest.enumerated() {
             var content = message.content
@@ -157,12 +153,7 @@ public struct ChatTemplate: Sendable {
 
     private func renderMistral(_ messages: [ChatMessage]) -> String {
         // No system role; like llama.cpp, fold it into the first user turn.
-        var rest = messages[...]
-        var system: String?
-        if let first = rest.first, first.role == .system {
-            system = first.content
-            rest = rest.dropFirst()
-        }
+        let (system, rest) = Self.splitSystemMessage(messages)
         var prompt = beginOfSequenceText
         for (index, message) in rest.enumerated() {
             switch message.role {
@@ -178,12 +169,7 @@ public struct ChatTemplate: Sendable {
 
     private func renderGemma(_ messages: [ChatMessage], _ addGenerationPrompt: Bool) -> String {
         // Gemma has no system role; like llama.cpp, fold it into the first user turn.
-        var rest = messages[...]
-        var system: String?
-        if let first = rest.first, first.role == .system {
-            system = first.content
-            rest = rest.dropFirst()
-        }
+        let (system, rest) = Self.splitSystemMessage(messages)
         var prompt = beginOfSequenceText
         for (index, message) in rest.enumerated() {
             let role = message.role == .assistant ? "model" : "user"
@@ -193,6 +179,12 @@ public struct ChatTemplate: Sendable {
         }
         if addGenerationPrompt { prompt += "<start_of_turn>model\n" }
         return prompt
+    }
+
+    /// A leading system message, and the messages after it.
+    static func splitSystemMessage(_ messages: [ChatMessage]) -> (system: String?, rest: ArraySlice<ChatMessage>) {
+        guard let first = messages.first, first.role == .system else { return (nil, messages[...]) }
+        return (first.content, messages.dropFirst())
     }
 
     // MARK: - Reading the template

@@ -29,7 +29,8 @@ enum System {
         defer { fclose(file) }
         var buffer = [CChar](repeating: 0, count: 64)
         guard fgets(&buffer, 64, file) != nil else { return nil }
-        return String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines)
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Physical memory in bytes.
