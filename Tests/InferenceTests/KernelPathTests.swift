@@ -4,7 +4,7 @@ import Testing
 @testable import Inference
 
 /// Every instruction-set path the CPU supports (scalar, AVX2, AVX-512) computes the
-/// same logits: the tiny-model fixtures run once per path. Forcing a path is global,
+/// same logits: the tiny-model and SmolLM2 fixtures run once per path. Forcing a path is global,
 /// so this suite runs serially and restores the best path after each test.
 @Suite(.serialized)
 struct KernelPathTests {
@@ -27,6 +27,14 @@ struct KernelPathTests {
         for name in TinyModelLogitsTests.models {
             try logitsTests.logitsMatch(name: name)
         }
+    }
+
+    @Test("SmolLM2 Q4_1 logits and greedy tokens match llama.cpp on every path", arguments: paths)
+    func defaultModel(path: String) throws {
+        let best = String(cString: ck_kernel_path())
+        #expect(ck_force_kernel_path(path) != 0)
+        defer { _ = ck_force_kernel_path(best) }
+        try DefaultModelLogitsTests().check(fixtureName: "smollm2-q4_1.logits.json")
     }
 
     @Test("dot products agree with the gguf dequantization on every path", arguments: paths)
