@@ -142,8 +142,6 @@ static int use_simd(void) {
 #endif
 }
 
-int ck_attention_forced_scalar(void) { return !use_simd(); }
-
 void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
                              int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
                              float *scores, float *out) {

@@ -28,8 +28,7 @@ struct CalcCommand: AsyncParsableCommand {
 
     func run() async throws {
         let result = try await Calculator().run(expression.joined(separator: " "), context: ToolContext())
-        print(result.text)
-        if !result.ok { throw ExitCode.failure }
+        try printToolResult(result)
     }
 }
 
@@ -67,8 +66,7 @@ struct FetchCommand: AsyncParsableCommand {
             totalTimeout: .milliseconds(Int(timeout * 1000)), maximumCharacters: maximumCharacters,
             allowPrivateAddresses: allowPrivate)
         let result = try await WebFetcher(options: options).run(url, context: ToolContext())
-        print(result.text)
-        if !result.ok { throw ExitCode.failure }
+        try printToolResult(result)
     }
 }
 
@@ -107,7 +105,12 @@ struct SearchCommand: AsyncParsableCommand {
             endpoint: endpoint ?? WebSearch.configuredEndpoint(), maximumResults: results,
             options: FetchOptions(totalTimeout: .milliseconds(Int(timeout * 1000))))
         let result = try await search.run(query.joined(separator: " "), context: ToolContext())
-        print(result.text)
-        if !result.ok { throw ExitCode.failure }
+        try printToolResult(result)
     }
+}
+
+/// Prints what the model would read; a tool-reported error makes the exit code 1.
+private func printToolResult(_ result: ToolResult) throws {
+    print(result.text)
+    if !result.ok { throw ExitCode.failure }
 }

@@ -57,9 +57,6 @@ void ck_rms_norm(const float *x, const float *weight, float *y, int64_t rows, in
 /// A fast non-cryptographic 64-bit hash (fingerprints, checksums).
 uint64_t ck_hash64(const void *data, int64_t length, uint64_t seed);
 
-/// 1 when attention runs the portable kernels (no AVX2, or the scalar path forced).
-int ck_attention_forced_scalar(void);
-
 #ifdef __cplusplus
 }
 #endif
