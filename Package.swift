@@ -9,6 +9,8 @@ let package = Package(
     products: [
         .library(name: "Inference", targets: ["Inference"]),
         .library(name: "AgentTools", targets: ["AgentTools"]),
+        .library(name: "Agent", targets: ["Agent"]),
+        .library(name: "InferenceAdapter", targets: ["InferenceAdapter"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
@@ -24,11 +26,17 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher.
         .target(name: "AgentTools", dependencies: ["CCurl", .product(name: "BigInt", package: "BigInt")]),
+        // The planner: the `LanguageModel` protocol, tool-call markers, prompts, the loop.
+        .target(name: "Agent", dependencies: ["AgentTools"]),
+        // The local engine as an `Agent.LanguageModel`.
+        .target(name: "InferenceAdapter", dependencies: ["Inference", "Agent"]),
         .executableTarget(
             name: "ponder",
             dependencies: [
                 "Inference",
                 "AgentTools",
+                "Agent",
+                "InferenceAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,6 +53,7 @@ let package = Package(
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference"]),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
     ],

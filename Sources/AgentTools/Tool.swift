@@ -11,6 +11,21 @@ public protocol Tool: Sendable {
     /// fetched) is a result with `ok == false` and a text starting with "error: ".
     /// Throwing is reserved for bugs and cancellation.
     func run(_ input: String, context: ToolContext) async throws -> ToolResult
+    /// The characters a call's input may contain, when the tool's language is that
+    /// narrow (an expression, a URL); a planner can then restrict what a model writes
+    /// inside the marker. Nil (the default): any text.
+    var inputAlphabet: Set<Character>? { get }
+    /// The longest input worth writing, in characters.
+    var maximumInputLength: Int { get }
+    /// Gets ready for a call that is about to come (e.g. starts a worker process);
+    /// returns at once. The default does nothing.
+    func prepare()
+}
+
+extension Tool {
+    public var inputAlphabet: Set<Character>? { nil }
+    public var maximumInputLength: Int { 4000 }
+    public func prepare() {}
 }
 
 /// What a tool may need to know about the run that calls it.

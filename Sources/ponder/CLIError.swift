@@ -18,15 +18,25 @@ enum CLIError: Error, CustomStringConvertible {
 func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do {
         return try body()
-    } catch let error as ExitCode {
-        throw error
-    } catch let error as any (Error & CustomStringConvertible) {
-        printError("error: \(error.description)")
-        throw ExitCode.failure
     } catch {
-        printError("error: \(error)")
-        throw ExitCode.failure
+        throw reported(error)
     }
+}
+
+/// `reportingErrors` for asynchronous work.
+func reportingErrors<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch {
+        throw reported(error)
+    }
+}
+
+/// Prints `error` on standard error (exit codes pass through) and returns the exit code.
+private func reported(_ error: any Error) -> any Error {
+    if let exit = error as? ExitCode { return exit }
+    printError("error: \(error)")
+    return ExitCode.failure
 }
 
 func printError(_ message: String) {

@@ -19,6 +19,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Send the prompt as a user message through the model's chat template.")
     var chat = false
 
+    @Flag(help: "Read special-token text in the prompt (e.g. <|im_start|>) as those tokens.")
+    var special = false
+
     @Option(name: .customShort("n"), help: "Maximum number of tokens to generate.")
     var maxTokens = 128
 
@@ -88,7 +91,7 @@ struct GenerateCommand: ParsableCommand {
                     (session, _) = try PromptCache().session(model: model, prefix: prefix, contextLength: session.contextLength)
                 }
             } else {
-                promptTokens = model.tokenizer.encode(text, addSpecial: true)
+                promptTokens = model.tokenizer.encode(text, addSpecial: true, parseSpecial: special)
             }
             guard !promptTokens.isEmpty else { throw CLIError.invalidInput("the prompt is empty") }
             let clock = ContinuousClock()

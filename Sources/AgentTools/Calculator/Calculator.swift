@@ -23,6 +23,14 @@ public struct Calculator: Tool {
     /// The resource caps applied to every expression.
     public var limits: CalculatorLimits
 
+    /// Digits, operators, parentheses, separators, spaces and letters (function names,
+    /// "of", "x"): no "=", so a model cannot write the answer into the call.
+    public var inputAlphabet: Set<Character>? {
+        Set("0123456789+-*/^!%()., xX×÷−abcdefghijklmnopqrstuvwyz")
+    }
+
+    public var maximumInputLength: Int { 120 }
+
     public init(limits: CalculatorLimits = CalculatorLimits()) {
         self.limits = limits
     }

@@ -20,6 +20,13 @@ public struct WebFetcher: Tool {
     /// Timeouts, caps and which addresses may be reached.
     public var options: FetchOptions
 
+    /// The characters of a URL (RFC 3986 unreserved, reserved and "%").
+    public var inputAlphabet: Set<Character>? {
+        Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
+    }
+
+    public var maximumInputLength: Int { 300 }
+
     public init(options: FetchOptions = FetchOptions()) {
         self.options = options
     }

@@ -13,6 +13,14 @@ public struct TokenMask: Sendable, Equatable {
         }
     }
 
+    /// A mask from bits: bit `id % 64` of `words[id / 64]` allows `id`; ids past the
+    /// words are not allowed.
+    public init(vocabularySize: Int, words: [UInt64]) {
+        self.vocabularySize = vocabularySize
+        let count = (vocabularySize + 63) / 64
+        bits = Array(words.prefix(count)) + Array(repeating: 0, count: max(0, count - words.count))
+    }
+
     /// A mask allowing the tokens for which `isAllowed` is true.
     public init(vocabularySize: Int, where isAllowed: (TokenID) -> Bool) {
         self.init(vocabularySize: vocabularySize, allowed: (0..<Int32(vocabularySize)).filter(isAllowed))

@@ -1,0 +1,60 @@
+/// What the planner asks of one generation.
+public struct GenerationRequest: Sendable {
+    /// At most this many tokens.
+    public var maximumTokens: Int
+    /// 0 is greedy.
+    public var temperature: Double
+    /// Seed of the sampler (sampling only).
+    public var seed: UInt64
+    /// Generation stops after writing any of these; the stop string is part of the
+    /// context afterwards and reported in the outcome, not in the streamed text.
+    public var stopStrings: [String]
+    /// Restricts each next token, e.g. to a calculator's alphabet inside a marker.
+    public var constraint: (any TokenConstraint)?
+    /// Report the log-probability of each generated token.
+    public var logProbabilities: Bool
+
+    public init(
+        maximumTokens: Int, temperature: Double = 0, seed: UInt64 = 0, stopStrings: [String] = [],
+        constraint: (any TokenConstraint)? = nil, logProbabilities: Bool = false
+    ) {
+        self.maximumTokens = maximumTokens
+        self.temperature = temperature
+        self.seed = seed
+        self.stopStrings = stopStrings
+        self.constraint = constraint
+        self.logProbabilities = logProbabilities
+    }
+}
+
+/// What one generation produced and why it ended.
+public struct GenerationOutcome: Sendable, Equatable {
+    /// Why generation ended.
+    public enum StopReason: Sendable, Equatable {
+        /// The model ended its turn.
+        case endOfTurn
+        /// It wrote this stop string (now part of the context).
+        case stopString(String)
+        /// The request's token limit.
+        case maximumTokens
+        /// The context is full.
+        case contextFull
+        /// `onText` returned false, or the task was cancelled.
+        case cancelled
+    }
+
+    /// The generated text, without the stop string.
+    public var text: String
+    public var stopReason: StopReason
+    /// How many tokens were generated.
+    public var tokenCount: Int
+    /// Log-probability of each generated token, when requested.
+    public var logProbabilities: [Double]
+
+    public init(text: String, stopReason: StopReason, tokenCount: Int, logProbabilities: [Double] = []) {
+        self.text = text
+        self.stopReason = stopReason
+        self.tokenCount = tokenCount
+        self.logProbabilities = logProbabilities
+    }
+}

@@ -1,0 +1,79 @@
+/// A language model the planner can drive: the local engine, a remote
+/// OpenAI-compatible server, or a scripted model in tests.
+///
+/// The planner speaks in text: it lays out a conversation, lets the model continue
+/// it, and appends what tools return. Everything about tokens stays behind this
+/// protocol, except the vocabulary a model may expose for constrained decoding.
+public protocol LanguageModel: Sendable {
+    /// A short name for reports, e.g. the model file's name.
+    var name: String { get }
+    /// The tool-call format the model was trained on, if its chat template says so.
+    var nativeToolCallFormat: ToolCallFormat? { get }
+    /// The text of every token, when the model can restrict its next token (local
+    /// models); nil when it cannot (remote servers), and constraints are then skipped.
+    var vocabulary: TokenVocabulary? { get }
+    /// A new, empty session.
+    func makeSession() async throws -> any LanguageModelSession
+}
+
+/// One line of thought of a model: a context (a conversation laid out by the chat
+/// template, then free text) that grows as the model writes and tools answer.
+///
+/// Sessions are used by one task at a time; implementations keep blocking work
+/// (matrix products, network) off the cooperative thread pool.
+public protocol LanguageModelSession: AnyObject, Sendable {
+    /// Replaces the context with `messages` laid out by the model's chat template,
+    /// followed by the start of an assistant turn and `assistantPrefix`. A model
+    /// reuses whatever prefix it already holds. The first `stablePrefix` messages are
+    /// the same on every run (system prompt, examples): a model may keep their
+    /// evaluated state across processes.
+    func start(_ messages: [Message], assistantPrefix: String, stablePrefix: Int) async throws
+    /// Appends text to the current assistant turn (a tool's result, a marker).
+    func append(_ text: String) async throws
+    /// Lets the model continue the context; `onText` receives each piece of text as
+    /// it is produced and may return false to stop. The generated text (and the stop
+    /// string that ended it, if any) becomes part of the context.
+    func generate(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) async throws -> GenerationOutcome
+    /// A branch continuing from exactly this point; what the two write afterwards is
+    /// independent. Local sessions share the evaluated prefix instead of copying it.
+    func fork() async throws -> any LanguageModelSession
+    /// Token counts so far: what this session evaluated (its cost) and generated.
+    var usage: TokenUsage { get async }
+}
+
+/// A message of a conversation.
+public struct Message: Codable, Sendable, Equatable {
+    /// Who speaks.
+    public enum Role: String, Codable, Sendable {
+        case system, user, assistant, tool
+    }
+
+    public var role: Role
+    public var content: String
+
+    public init(_ role: Role, _ content: String) {
+        self.role = role
+        self.content = content
+    }
+}
+
+/// How many tokens a session read (prompt) and wrote (generated).
+public struct TokenUsage: Codable, Sendable, Equatable {
+    /// Tokens of context the model evaluated (cached tokens not counted).
+    public var prompt: Int
+    /// Tokens the model generated.
+    public var generated: Int
+
+    public init(prompt: Int = 0, generated: Int = 0) {
+        self.prompt = prompt
+        self.generated = generated
+    }
+
+    public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
+        TokenUsage(prompt: lhs.prompt + rhs.prompt, generated: lhs.generated + rhs.generated)
+    }
+
+    public static func - (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
+        TokenUsage(prompt: lhs.prompt - rhs.prompt, generated: lhs.generated - rhs.generated)
+    }
+}

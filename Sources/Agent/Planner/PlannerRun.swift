@@ -1,0 +1,87 @@
+import Foundation
+import AgentTools
+
+/// The state of one planner run: the parser, the answer text so far, the steps
+/// taken and the tokens spent.
+struct PlannerRun {
+    let format: ToolCallFormat
+    /// Whether calls' inputs are written under a token constraint (stop at the
+    /// opening marker first) or freely (stop at the closing marker).
+    let constrained: Bool
+    var parser: MarkerStreamParser
+    /// Where generation pauses so the planner can step in.
+    let stopStrings: [String]
+    var visibleText = ""
+    var steps: [AgentStep] = []
+    var generatedTokens = 0
+    var stoppedBy: String?
+    /// Messages added before the final assistant turn (Hermes results).
+    var conversation: [Message] = []
+    private var constraints: [String: MarkerContentConstraint] = [:]
+
+    init(format: ToolCallFormat, tools: [any Tool], constrained: Bool) {
+        self.format = format
+        self.constrained = constrained
+        let names = tools.map(\.name)
+        parser = MarkerStreamParser(format: format, tools: names)
+        if names.isEmpty {
+            stopStrings = []
+        } else if constrained {
+            stopStrings = parser.openingMarkers + [ToolCallFormat.resultOpening]
+        } else {
+            let closings = Set(names.map { format.closing(for: $0) })
+            stopStrings = closings.sorted() + (format == .inline ? [ToolCallFormat.resultOpening] : [])
+        }
+    }
+
+    func limitReached(options: PlannerOptions, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> String? {
+        if now >= deadline { return "the time limit" }
+        if generatedTokens >= options.maximumTokens { return "the token limit (\(options.maximumTokens))" }
+        return nil
+    }
+
+    mutating func feed(_ text: String, onEvent: @Sendable (PlannerEvent) -> Void) -> [MarkerStreamParser.Event] {
+        let events = parser.feed(text)
+        for event in events { MarkerStream.forward(event, to: onEvent) }
+        return events
+    }
+
+    mutating func finish(onEvent: @Sendable (PlannerEvent) -> Void) -> [MarkerStreamParser.Event] {
+        let events = parser.finish()
+        for event in events { MarkerStream.forward(event, to: onEvent) }
+        return events
+    }
+
+    mutating func absorbText(_ events: [MarkerStreamParser.Event]) {
+        for case .text(let text) in events { visibleText += text }
+    }
+
+    func firstCall(in events: [MarkerStreamParser.Event]) -> Result<ToolCall, MalformedCall>? {
+        for event in events {
+            switch event {
+            case .call(let call): return .success(call)
+            case .malformedCall(let text): return .failure(MalformedCall(text: text))
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    /// The constraint for `tool`'s input, built once per run.
+    mutating func constraint(
+        for tool: any Tool, alphabet: Set<Character>, closing: String, vocabulary: TokenVocabulary
+    ) -> MarkerContentConstraint {
+        if let built = constraints[tool.name] { return built }
+        let built = MarkerContentConstraint(vocabulary: vocabulary, alphabet: alphabet, closing: closing, maximumLength: tool.maximumInputLength)
+        constraints[tool.name] = built
+        return built
+    }
+
+    /// The answer: what the model wrote outside its markers. When it wrote nothing
+    /// after using a tool, the last successful result is the answer.
+    var finalAnswer: String {
+        let text = visibleText.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty { return text }
+        return steps.last(where: \.ok)?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+    }
+}

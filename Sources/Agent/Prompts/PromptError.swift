@@ -1,0 +1,24 @@
+/// A problem with the prompt files.
+public enum PromptError: Error, Equatable, CustomStringConvertible {
+    /// No prompts folder was found (the places looked in).
+    case directoryNotFound([String])
+    /// A prompt file is missing or unreadable.
+    case unreadable(path: String)
+    /// A template names a placeholder the program does not fill.
+    case unknownPlaceholder(name: String, file: String)
+    /// An examples file is not a sequence of "## user" / "## assistant" sections.
+    case malformedExamples(file: String, line: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case .directoryNotFound(let places):
+            "the prompts folder was not found (looked in \(places.joined(separator: ", "))); set $PONDER_PROMPTS to the prompts/ folder of the Ponder checkout"
+        case .unreadable(let path):
+            "cannot read the prompt file \(path)"
+        case .unknownPlaceholder(let name, let file):
+            "the prompt \(file) uses {{\(name)}}, which the program does not fill"
+        case .malformedExamples(let file, let line, let reason):
+            "\(file):\(line): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Agent
+import Inference
+import Synchronization
+
+/// A planner session on the local engine. The context is kept as tokens; the KV
+/// cache follows it lazily, and only tokens after the longest shared prefix are
+/// evaluated. All engine work runs on the owner's serial queue.
+final class LocalSession: LanguageModelSession, @unchecked Sendable {
+    private let owner: LocalLanguageModel
+    /// Only touched on `owner.queue`.
+    private var inference: InferenceSession
+    /// The tokens the context should hold (the KV cache catches up before use).
+    private var contextTokens: [TokenID] = []
+    private var counts = TokenUsage()
+    /// Set when the task waiting for this session is cancelled.
+    private let cancelled = Atomic<Bool>(false)
+
+    init(owner: LocalLanguageModel, inference: InferenceSession, contextTokens: [TokenID] = []) {
+        self.owner = owner
+        self.inference = inference
+        self.contextTokens = contextTokens
+    }
+
+    private var model: Model { owner.model }
+
+    var usage: TokenUsage {
+        get async { (try? await owner.run { self.counts }) ?? TokenUsage() }
+    }
+
+    func start(_ messages: [Message], assistantPrefix: String, stablePrefix: Int) async throws {
+        try await owner.run {
+            let template = self.model.chatTemplate
+            let chat = messages.map(Self.chatMessage)
+            let addBeginning = !template.rendersBeginOfSequence
+            var tokens = self.model.tokenizer.encode(template.render(chat), addSpecial: addBeginning, parseSpecial: true)
+            tokens += self.model.tokenizer.encode(assistantPrefix, addSpecial: false)
+            if stablePrefix > 0, self.inference.tokens.isEmpty, let cache = self.owner.promptCache {
+                let prefix = self.model.tokenizer.encode(
+                    template.render(Array(chat.prefix(stablePrefix)), addGenerationPrompt: false), addSpecial: addBeginning, parseSpecial: true)
+                if !prefix.isEmpty, prefix.count < tokens.count, tokens.starts(with: prefix) {
+                    (self.inference, _) = try cache.session(model: self.model, prefix: prefix, contextLength: self.inference.contextLength)
+                }
+            }
+            self.contextTokens = tokens
+            try self.catchUp()
+        }
+    }
+
+    func append(_ text: String) async throws {
+        try await owner.run {
+            self.contextTokens += self.model.tokenizer.encode(text, addSpecial: false)
+        }
+    }
+
+    func generate(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) async throws -> GenerationOutcome {
+        cancelled.store(false, ordering: .relaxed)
+        return try await withTaskCancellationHandler {
+            try await owner.run { try self.generateNow(request, onText: onText) }
+        } onCancel: {
+            cancelled.store(true, ordering: .relaxed)
+        }
+    }
+
+    func fork() async throws -> any LanguageModelSession {
+        try await owner.run {
+            try self.catchUp()
+            return LocalSession(owner: self.owner, inference: self.inference.fork(), contextTokens: self.contextTokens)
+        }
+    }
+
+    // MARK: - On the queue
+
+    /// Makes the KV cache hold `contextTokens`, evaluating only what is new.
+    private func catchUp() throws {
+        guard !contextTokens.isEmpty, contextTokens != inference.tokens || inference.lastLogits == nil else { return }
+        guard contextTokens.count < inference.contextLength else {
+            throw InferenceError.invalidArgument(
+                "the conversation (\(contextTokens.count) tokens) no longer fits the context of \(inference.contextLength) tokens")
+        }
+        let before = inference.evaluatedTokenCount
+        try inference.setTokens(contextTokens)
+        counts.prompt += inference.evaluatedTokenCount - before
+    }
+
+    private func generateNow(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) throws -> GenerationOutcome {
+        try catchUp()
+        let tokenizer = model.tokenizer
+        let vocabularySize = model.config.vocabularySize
+        var mask: (@Sendable ([TokenID]) -> TokenMask?)?
+        if let constraint = request.constraint {
+            mask = { generated in
+                guard let allowed = constraint.allowedTokens(after: tokenizer.decode(generated)) else { return nil }
+                return TokenMask(vocabularySize: vocabularySize, words: allowed.words)
+            }
+        }
+        let options = GenerationOptions(
+            maximumTokens: request.maximumTokens,
+            sampling: SamplingParameters(temperature: Float(request.temperature), seed: request.seed),
+            stopStrings: request.stopStrings, logProbabilities: request.logProbabilities, mask: mask)
+        let result = try inference.generate(options) { piece in
+            !self.cancelled.load(ordering: .relaxed) && onText(piece)
+        }
+        counts.generated += result.tokens.count
+        var stopString: String?
+        if case .stopString(let stop) = result.stopReason { stopString = stop }
+        let written = result.text + (stopString ?? "")
+        // Keep the model's own tokens when they spell exactly what was kept;
+        // otherwise (a token ran past the stop string) take the text.
+        if tokenizer.decode(result.tokens) == written {
+            contextTokens += result.tokens
+        } else {
+            contextTokens += tokenizer.encode(written, addSpecial: false)
+        }
+        return GenerationOutcome(
+            text: result.text, stopReason: Self.stopReason(result.stopReason), tokenCount: result.tokens.count,
+            logProbabilities: result.logProbabilities.map(Double.init))
+    }
+
+    private static func stopReason(_ reason: GenerationResult.StopReason) -> GenerationOutcome.StopReason {
+        switch reason {
+        case .endOfGeneration: .endOfTurn
+        case .maximumTokens: .maximumTokens
+        case .contextFull: .contextFull
+        case .cancelled: .cancelled
+        case .stopString(let stop): .stopString(stop)
+        }
+    }
+
+    private static func chatMessage(_ message: Message) -> ChatMessage {
+        let role: ChatMessage.Role = switch message.role {
+        case .system: .system
+        case .user: .user
+        case .assistant: .assistant
+        case .tool: .tool
+        }
+        return ChatMessage(role: role, content: message.content)
+    }
+}

@@ -1,0 +1,89 @@
+import Agent
+import AgentTools
+import ArgumentParser
+import Foundation
+import Inference
+import InferenceAdapter
+
+/// Options shared by `ask` and `chat`: the model, the tools, limits and sampling.
+struct AgentOptions: ParsableArguments {
+    @Flag(name: .customLong("no-tools"), help: "Answer with the model alone (no calculator, fetcher or Python).")
+    var noTools = false
+
+    @Option(help: "Sampling temperature; 0 is greedy.")
+    var temperature: Double = 0
+
+    @Option(help: "Seed of the sampler's random generator.")
+    var seed: UInt64 = 0
+
+    @Option(name: .customLong("max-steps"), help: "At most this many tool calls per question.")
+    var maxSteps = 6
+
+    @Option(name: .customLong("max-tokens"), help: "At most this many generated tokens per question.")
+    var maxTokens = 1024
+
+    @Option(name: .customLong("time-limit"), help: "Seconds per question before answering with the best so far.")
+    var timeLimit: Double = 300
+
+    @Option(name: .customLong("output-dir"), help: "Folder for files the tools write (figures).")
+    var outputDirectory = "ponder-output"
+
+    @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses.")
+    var allowPrivate = false
+
+    @Option(help: "Context length in tokens (default: the model's, at most 4096).")
+    var context: Int?
+
+    @Option(name: [.customShort("t"), .long], help: "Worker threads for the matrix products.")
+    var threads: Int?
+
+    @Flag(help: "Do not load or save the system prompt's evaluated state in the prompt cache.")
+    var noPromptCache = false
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or more") }
+        guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
+        guard maxTokens > 0 else { throw ValidationError("--max-tokens must be positive") }
+        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
+        if let context, context <= 0 { throw ValidationError("--context must be positive") }
+        if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
+    }
+
+    /// The model, loaded from `--model`, `$PONDER_MODEL` or the default location.
+    func loadModel() throws -> LocalLanguageModel {
+        if let threads { Engine.setThreadCount(threads) }
+        let path = try ModelLocator.resolve(explicit: modelOptions.model)
+        let model = try Model(path: path)
+        return LocalLanguageModel(
+            model: model, name: URL(fileURLWithPath: path).lastPathComponent, contextLength: context,
+            promptCache: noPromptCache ? nil : PromptCache())
+    }
+
+    /// The tools the planner offers (none with --no-tools). The order is the order of
+    /// their examples in the prompt: the calculator's come last because small models
+    /// imitate the most recent examples most, and arithmetic is the commonest question.
+    func tools() -> [any Tool] {
+        guard !noTools else { return [] }
+        return [WebFetcher(options: FetchOptions(allowPrivateAddresses: allowPrivate)), Calculator()]
+    }
+
+    /// Limits and sampling for the planner.
+    var plannerOptions: PlannerOptions {
+        PlannerOptions(
+            maximumSteps: maxSteps, maximumTokens: maxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
+            temperature: temperature, seed: seed, outputDirectory: absoluteOutputDirectory)
+    }
+
+    var absoluteOutputDirectory: String {
+        URL(fileURLWithPath: outputDirectory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardized.path
+    }
+
+    /// A planner over `model` with this command's tools and limits.
+    func planner(model: LocalLanguageModel, toolsEnabled: Bool = true) throws -> Planner {
+        Planner(
+            model: model, tools: toolsEnabled ? tools() : [], layout: ConversationLayout(prompts: try PromptLibrary.locate()),
+            options: plannerOptions)
+    }
+}
