@@ -40,15 +40,15 @@ public struct MarkerContentConstraint: TokenConstraint {
             guard let piece, !piece.isEmpty else { continue }
             let characters = Array(piece)
             let alphabetPrefix = characters.prefix { alphabet.contains($0) }.count
-            if alphabetPrefix == characters.count {
-                content.insert(id)
-                continue
-            }
             let rest = characters[alphabetPrefix...]
-            if rest.count <= closingCharacters.count, closingCharacters.starts(with: rest) {
+            if rest.isEmpty {
+                content.insert(id)
+            } else if rest.count <= closingCharacters.count, closingCharacters.starts(with: rest) {
                 contentThenClosing.insert(id)
                 if alphabetPrefix == 0 { closingOnly.insert(id) }
             }
+            // Checked for every token: the marker's later characters ("/") may also
+            // be in the alphabet.
             for written in 1..<closingCharacters.count {
                 let remaining = closingCharacters[written...]
                 if characters.count <= remaining.count, remaining.starts(with: characters) {
