@@ -22,8 +22,11 @@ let package = Package(
         .target(name: "Inference", dependencies: ["CKernels"]),
         // libcurl, with typed wrappers for its variadic calls (the web fetcher's transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher.
-        .target(name: "AgentTools", dependencies: ["CCurl", .product(name: "BigInt", package: "BigInt")]),
+        // Debian's CPython, embedded by the Python tool's worker process.
+        .systemLibrary(name: "CPython", pkgConfig: "python3-embed", providers: [.apt(["libpython3-dev"])]),
+        // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher,
+        // the Python runner.
+        .target(name: "AgentTools", dependencies: ["CCurl", "CPython", .product(name: "BigInt", package: "BigInt")]),
         .executableTarget(
             name: "ponder",
             dependencies: [
