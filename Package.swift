@@ -48,6 +48,10 @@ let package = Package(
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
+        // zlib, for the Python tests' PNG decoder.
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The Python tool against the built `ponder` binary, which its worker re-executes.
+        .testTarget(name: "PythonToolTests", dependencies: ["AgentTools", "CZlib", "ponder"]),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
     ],
