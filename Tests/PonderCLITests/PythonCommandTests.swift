@@ -29,6 +29,38 @@ struct PythonCommandTests {
         #expect(FileManager.default.fileExists(atPath: "\(folder)/out/figure-1.png"))
     }
 
+    @Test("a worker whose host is killed ends itself")
+    func orphanedWorker() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cli-python-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let host = Process()
+        host.executableURL = CLI.productsDirectory.appendingPathComponent("ponder")
+        host.arguments = ["tool", "python", "--output-dir", folder, "-"]
+        let input = Pipe()
+        host.standardInput = input
+        host.standardOutput = FileHandle.nullDevice
+        try host.run()
+        input.fileHandleForWriting.write(Data("import os, time\nopen('pid', 'w').write(str(os.getpid()))\ntime.sleep(600)".utf8))
+        try input.fileHandleForWriting.close()
+        var workerPID: Int32?
+        for _ in 0..<200 where workerPID == nil {
+            try await Task.sleep(for: .milliseconds(50))
+            workerPID = (try? String(contentsOfFile: folder + "/pid", encoding: .utf8)).flatMap { Int32($0) }
+        }
+        let pid = try #require(workerPID)
+        kill(host.processIdentifier, SIGKILL)
+        host.waitUntilExit()
+        var gone = false
+        for _ in 0..<100 where !gone {
+            try await Task.sleep(for: .milliseconds(100))
+            // Gone, or a zombie waiting for a reaper that may not exist in a container.
+            let state = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8))?.split(separator: " ").dropFirst(2).first
+            gone = kill(pid, 0) != 0 || state == "Z"
+        }
+        #expect(gone)
+    }
+
     @Test("an error or a runaway is printed as the model sees it, exit code 1; usage errors exit 2")
     func errors() throws {
         let folder = FileManager.default.temporaryDirectory

@@ -2,6 +2,12 @@ import AgentTools
 import Foundation
 import Testing
 
+/// The Python tool's tests, one at a time: each starts workers that import numpy and
+/// matplotlib (a third of a second of CPU each), and all at once they would crowd out the
+/// other suites' timing checks on a two-core machine.
+@Suite(.serialized)
+struct PythonTool {}
+
 /// Runners for the tests: each worker is the built `ponder` binary re-executed as
 /// `python-worker`, each session gets its own temporary folder.
 enum PythonTesting {

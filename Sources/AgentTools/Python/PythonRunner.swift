@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// The Python tool ("python"): runs the code the model writes in a worker process —
@@ -249,15 +248,19 @@ public actor PythonRunner: Tool {
 
     // MARK: - Waiting
 
-    /// Runs a blocking wait on a dispatch thread, never on the cooperative pool; task
-    /// cancellation sets the flag the wait checks.
+    /// Runs a blocking wait on a thread of its own, never on the cooperative pool; task
+    /// cancellation sets the flag the wait checks. Not on Dispatch's global queues
+    /// either: on Linux their pool grows only slowly past one thread per core, so waits
+    /// of seconds there would hold up other work (the web fetcher's transfers).
     private func waitingOffThePool<Value: Sendable>(
         _ body: @escaping @Sendable (CancellationFlag) -> Value
     ) async -> Value {
         let flag = CancellationFlag()
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async { continuation.resume(returning: body(flag)) }
+                let thread = Thread { continuation.resume(returning: body(flag)) }
+                thread.stackSize = 1 << 20
+                thread.start()
             }
         } onCancel: {
             flag.cancel()

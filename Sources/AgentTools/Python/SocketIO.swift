@@ -14,7 +14,7 @@ enum ReceiveOutcome: Equatable {
 }
 
 /// Frames over a Unix stream socket. Every call blocks its thread: the worker uses them
-/// on its only thread, the host on a dispatch thread, never on the cooperative pool.
+/// on its only thread, the host on threads of their own, never on the cooperative pool.
 enum SocketIO {
     /// Sends all of `bytes`; false if the other end is gone. MSG_NOSIGNAL: a closed peer
     /// is an error here, not a SIGPIPE that would end the whole process.

@@ -36,7 +36,7 @@ final class CancellationFlag: Sendable {
 
 /// One worker process as the host owns it: the spawned process, the host's end of its
 /// socket, and the last bytes it wrote to its diagnostics pipe. The waiting methods
-/// block their thread; the runner calls them on dispatch threads, one at a time.
+/// block their thread; the runner calls them on threads of their own, one at a time.
 final class WorkerProcess: @unchecked Sendable {
     /// The worker's pid, which is also its process group's id.
     let pid: Int32
@@ -117,7 +117,7 @@ final class WorkerProcess: @unchecked Sendable {
     ) -> WorkerOutcome<WorkerReply> {
         guard let frame = try? WorkerFrame.encode(request) else { return .ended(.brokeProtocol("unencodable request")) }
         // A large program could fill the socket's buffer while the worker is busy; a
-        // dispatch thread can afford to wait, and a dead worker makes the send fail.
+        // waiting thread can afford to wait, and a dead worker makes the send fail.
         guard SocketIO.sendAll(socket, frame) else { return .ended(endAfterClose()) }
         return receive(WorkerReply.self, deadline: deadline, cancellation: cancellation)
     }
