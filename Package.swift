@@ -24,8 +24,11 @@ let package = Package(
         .target(name: "Inference", dependencies: ["CKernels"]),
         // libcurl, with typed wrappers for its variadic calls (the web fetcher's transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
-        // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher.
-        .target(name: "AgentTools", dependencies: ["CCurl", .product(name: "BigInt", package: "BigInt")]),
+        // Debian's CPython, embedded by the Python tool's worker process.
+        .systemLibrary(name: "CPython", pkgConfig: "python3-embed", providers: [.apt(["libpython3-dev"])]),
+        // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher,
+        // the Python runner.
+        .target(name: "AgentTools", dependencies: ["CCurl", "CPython", .product(name: "BigInt", package: "BigInt")]),
         // The planner: the `LanguageModel` protocol, tool-call markers, prompts, the loop.
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.
@@ -54,6 +57,10 @@ let package = Package(
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference"]),
+        // zlib, for the Python tests' PNG decoder.
+        .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The Python tool against the built `ponder` binary, which its worker re-executes.
+        .testTarget(name: "PythonToolTests", dependencies: ["AgentTools", "CZlib", "ponder"]),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
     ],

@@ -20,7 +20,7 @@ struct AgentOptions: ParsableArguments {
     var maxSteps = 6
 
     @Option(name: .customLong("max-tokens"), help: "At most this many generated tokens per question.")
-    var maxTokens = 1024
+    var maxTokens = 512
 
     @Option(name: .customLong("time-limit"), help: "Seconds per question before answering with the best so far.")
     var timeLimit: Double = 300
@@ -64,9 +64,15 @@ struct AgentOptions: ParsableArguments {
     /// The tools the planner offers (none with --no-tools). The order is the order of
     /// their examples in the prompt: the calculator's come last because small models
     /// imitate the most recent examples most, and arithmetic is the commonest question.
-    func tools() -> [any Tool] {
+    /// `python` keeps its variables from one question to the next (in a chat).
+    func tools(python: PythonRunner) -> [any Tool] {
         guard !noTools else { return [] }
-        return [WebFetcher(options: FetchOptions(allowPrivateAddresses: allowPrivate)), Calculator()]
+        return [WebFetcher(options: FetchOptions(allowPrivateAddresses: allowPrivate)), python, Calculator()]
+    }
+
+    /// The Python session: its working folder is the output folder, where figures go.
+    func pythonRunner() -> PythonRunner {
+        PythonRunner(configuration: PythonConfiguration(sessionDirectory: absoluteOutputDirectory))
     }
 
     /// Limits and sampling for the planner.
@@ -81,9 +87,9 @@ struct AgentOptions: ParsableArguments {
     }
 
     /// A planner over `model` with this command's tools and limits.
-    func planner(model: LocalLanguageModel, toolsEnabled: Bool = true) throws -> Planner {
+    func planner(model: LocalLanguageModel, python: PythonRunner, toolsEnabled: Bool = true) throws -> Planner {
         Planner(
-            model: model, tools: toolsEnabled ? tools() : [], layout: ConversationLayout(prompts: try PromptLibrary.locate()),
-            options: plannerOptions)
+            model: model, tools: toolsEnabled ? tools(python: python) : [],
+            layout: ConversationLayout(prompts: try PromptLibrary.locate()), options: plannerOptions)
     }
 }

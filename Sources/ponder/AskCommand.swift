@@ -36,9 +36,11 @@ struct AskCommand: AsyncParsableCommand {
                 throw CLIError.invalidInput("the question is empty")
             }
             let model = try agent.loadModel()
-            let planner = try agent.planner(model: model)
+            let python = agent.pythonRunner()
+            let planner = try agent.planner(model: model, python: python)
             let display = json ? nil : AnswerDisplay()
             let answer = try await planner.answer(text) { event in display?.show(event) }
+            await python.stop()
             display?.finish(answer)
             if json {
                 print(try AgentJSON.encode(AskOutput(answer)))

@@ -23,7 +23,8 @@ struct ChatCommand: AsyncParsableCommand {
         try await reportingErrors {
             let model = try agent.loadModel()
             var toolsOn = !agent.noTools
-            var planner = try agent.planner(model: model, toolsEnabled: toolsOn)
+            let python = agent.pythonRunner()
+            var planner = try agent.planner(model: model, python: python, toolsEnabled: toolsOn)
             var session = try await model.makeSession()
             var history: [Message] = []
             let interactive = isatty(STDIN_FILENO) != 0
@@ -41,14 +42,16 @@ struct ChatCommand: AsyncParsableCommand {
                 if text.hasPrefix("/") {
                     switch ChatCommandLine(text) {
                     case .quit:
+                        await python.stop()
                         return
                     case .reset:
                         history = []
                         session = try await model.makeSession()
+                        _ = try await python.reset()
                         printError("(conversation forgotten)")
                     case .tools(let on):
                         toolsOn = on
-                        planner = try agent.planner(model: model, toolsEnabled: on)
+                        planner = try agent.planner(model: model, python: python, toolsEnabled: on)
                         printError("(tools \(on ? "on" : "off"))")
                     case .help, .unknown:
                         printError(ChatCommandLine.helpText)

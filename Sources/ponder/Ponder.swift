@@ -13,7 +13,10 @@ struct Ponder: AsyncParsableCommand {
             Exit codes: 0 ok, 1 runtime error, 2 usage error.
             """,
         version: "0.1.0",
-        subcommands: [AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self, TokenizeCommand.self, ToolCommand.self]
+        subcommands: [
+            AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
+            TokenizeCommand.self, ToolCommand.self, PythonWorkerCommand.self,
+        ]
     )
 }
 

@@ -7,7 +7,7 @@ struct ToolCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tool",
         abstract: "Run one of the agent's tools and print what the model would see.",
-        subcommands: [CalcCommand.self, FetchCommand.self, SearchCommand.self])
+        subcommands: [CalcCommand.self, FetchCommand.self, SearchCommand.self, PythonCommand.self])
 }
 
 /// `ponder tool calc EXPR`: the calculator's answer, or its error, on standard output;
@@ -110,7 +110,7 @@ struct SearchCommand: AsyncParsableCommand {
 }
 
 /// Prints what the model would read; a tool-reported error makes the exit code 1.
-private func printToolResult(_ result: ToolResult) throws {
+func printToolResult(_ result: ToolResult) throws {
     print(result.text)
     if !result.ok { throw ExitCode.failure }
 }

@@ -159,3 +159,10 @@ final class EventLog: Sendable {
     let system = try #require(model.starts.withLock { $0.first?.first })
     #expect(!system.content.contains("<calc>"))
 }
+
+@Test func aModelRepeatingItselfIsStopped() async throws {
+    let model = ScriptedModel(["It is 4.\n" + String(repeating: "<most recent line>\n", count: 50)])
+    let answer = try await planner(model).answer("2+2?")
+    #expect(answer.stoppedBy?.hasPrefix("repetition") == true)
+    #expect(answer.tokens.generated < 120)
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The bridge between a streaming generation and the marker parser: each piece of
@@ -7,6 +8,7 @@ final class MarkerStream: Sendable {
     private struct State {
         var parser: MarkerStreamParser
         var events: [MarkerStreamParser.Event] = []
+        var loop = LoopDetector()
     }
 
     private let state: Mutex<State>
@@ -21,10 +23,10 @@ final class MarkerStream: Sendable {
 
     /// Parses `chunk`; false asks the model to stop.
     func feed(_ chunk: String) -> Bool {
-        let events = state.withLock { state in
+        let (events, looping) = state.withLock { state in
             let events = state.parser.feed(chunk)
             state.events += events
-            return events
+            return (events, state.loop.isLooping(after: chunk))
         }
         for event in events { Self.forward(event, to: onEvent) }
         let callWritten = events.contains { event in
@@ -33,7 +35,7 @@ final class MarkerStream: Sendable {
             default: false
             }
         }
-        return !callWritten && ContinuousClock.now < deadline
+        return !callWritten && !looping && ContinuousClock.now < deadline
     }
 
     /// The parser as the generation left it, and the events it produced.
@@ -48,5 +50,30 @@ final class MarkerStream: Sendable {
         case .opened(let tool): onEvent(.toolStarted(tool))
         default: break
         }
+    }
+}
+
+/// Notices a model stuck repeating itself: the same non-empty line several times
+/// in a row. Small models fall into such loops after a confusing result.
+struct LoopDetector {
+    static let repeats = 4
+    private var currentLine = ""
+    private var lastLine = ""
+    private var count = 0
+
+    mutating func isLooping(after chunk: String) -> Bool {
+        for character in chunk {
+            guard character == "\n" else {
+                currentLine.append(character)
+                continue
+            }
+            let line = currentLine.trimmingCharacters(in: .whitespaces)
+            currentLine = ""
+            guard !line.isEmpty else { continue }
+            count = line == lastLine ? count + 1 : 1
+            lastLine = line
+            if count >= Self.repeats { return true }
+        }
+        return false
     }
 }

@@ -36,7 +36,7 @@ public struct Planner: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + options.timeLimit
-        let preamble = try layout.preamble(tools: tools, format: format)
+        let preamble = try layout.preamble(tools: tools, format: format, question: question)
         let session: any LanguageModelSession
         if let given = existing {
             session = given
@@ -88,7 +88,7 @@ public struct Planner: Sendable {
 
             guard let call = run.firstCall(in: events) else {
                 if outcome.stopReason == .cancelled, !events.contains(.inventedResult) {
-                    run.stoppedBy = Task.isCancelled ? "cancellation" : "the time limit"
+                    run.stoppedBy = Task.isCancelled ? "cancellation" : clock.now >= deadline ? "the time limit" : "repetition (the model was writing the same line again and again)"
                 }
                 if outcome.stopReason == .maximumTokens { run.stoppedBy = "the token limit (\(options.maximumTokens))" }
                 break loop

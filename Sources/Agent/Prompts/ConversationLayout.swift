@@ -9,25 +9,40 @@ public struct ConversationLayout: Sendable {
         self.prompts = prompts
     }
 
-    /// The system prompt and examples for `tools` in `format` (the part that is the
-    /// same for every question).
-    public func preamble(tools: [any Tool], format: ToolCallFormat) throws(PromptError) -> [Message] {
+    /// The system prompt and examples for `tools` in `format`: the part before the
+    /// conversation. Each tool's examples form a group; small models imitate the
+    /// examples they read last, so the group whose questions share the most words with
+    /// `question` comes last (ties keep the order of `tools`). There are few such
+    /// orders, so the prompt cache still serves them.
+    public func preamble(tools: [any Tool], format: ToolCallFormat, question: String = "") throws(PromptError) -> [Message] {
         guard !tools.isEmpty else {
             return [Message(.system, try prompts.render("system-no-tools.md", [:]).trimmingCharacters(in: .newlines))]
         }
         switch format {
         case .inline:
             let list = tools.map { "- <\($0.name)>…</\($0.name)>: \($0.description)" }.joined(separator: "\n")
-            var messages = [Message(.system, try prompts.render("system.md", ["tools": list]).trimmingCharacters(in: .newlines))]
+            var groups: [(examples: [Message], relevance: Int)] = []
+            let questionWords = Self.words(question)
             for tool in tools {
                 let file = "examples/\(tool.name).md"
-                if (try? prompts.text(file)) != nil { messages += try prompts.examples(file) }
+                guard (try? prompts.text(file)) != nil else { continue }
+                let examples = try prompts.examples(file)
+                let exampleWords = examples.filter { $0.role == .user }.reduce(into: Set<String>()) { $0.formUnion(Self.words($1.content)) }
+                groups.append((examples, questionWords.intersection(exampleWords).count))
             }
-            return messages
+            // A stable sort: equal relevance keeps the tools' order.
+            let ordered = groups.enumerated().sorted { ($0.element.relevance, $0.offset) < ($1.element.relevance, $1.offset) }
+            let system = Message(.system, try prompts.render("system.md", ["tools": list]).trimmingCharacters(in: .newlines))
+            return [system] + ordered.flatMap(\.element.examples)
         case .hermes:
             let schemas = tools.map(Self.hermesSchema).joined(separator: "\n")
             return [Message(.system, try prompts.render("system-hermes.md", ["tools": schemas]).trimmingCharacters(in: .newlines))]
         }
+    }
+
+    /// The distinct lowercase words of three letters or more in `text`.
+    static func words(_ text: String) -> Set<String> {
+        Set(text.lowercased().split { !$0.isLetter }.filter { $0.count >= 3 }.map(String.init))
     }
 
     /// A tool as a JSON function schema with one string argument, "input".

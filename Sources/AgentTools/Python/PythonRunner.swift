@@ -1,0 +1,294 @@
+import Foundation
+
+/// The Python tool ("python"): runs the code the model writes in a worker process —
+/// this program re-executed as `python-worker`, embedding Debian's CPython with numpy and
+/// matplotlib (Agg) already imported — so that nothing the code does can take the host
+/// down.
+///
+/// One runner is one session, like a notebook: variables defined by one call are there
+/// in the next, until `reset()` (or the input `%reset`), or until the worker has to be
+/// killed. The model reads what the code printed (capped), the value of a final
+/// expression, the traceback of an error, and the paths of the figures, which are saved
+/// as PNG files into the call's output folder and closed.
+///
+///     <python>print(6 * 7)</python>          → 42
+///     <python>x = [1, 2, 3]; sum(x)</python>  → 6
+///     <python>import time; time.sleep(1e6)</python>
+///         → error: the code ran past the 30 s limit and was stopped; the Python state (variables) was lost
+///
+/// What is isolated: the host process (the code runs in another process, killed by pid
+/// at the deadline and replaced), CPU time, address space, open files, file size and
+/// output (see `PythonLimits`); the environment (scrubbed); starting processes and
+/// signalling others (refused by an audit hook). What is not: the network, and the file
+/// system outside the session folder, which the code can read and write with the user's
+/// rights; ctypes can get around the audit hook.
+public actor PythonRunner: Tool {
+    public nonisolated let name = "python"
+    public nonisolated let description = "Run Python code (numpy, matplotlib) in a persistent session; returns what it printed, the value of a last expression, the error, and figures saved as PNG files."
+    public nonisolated let configuration: PythonConfiguration
+    /// Code a model writes in one call rarely needs more; the cap stops a rambling one.
+    public nonisolated var maximumInputLength: Int { 1500 }
+
+    private var worker: WorkerProcess?
+    /// Whether `worker` has said that it is ready.
+    private var workerReady = false
+    /// "Python 3.11.2, numpy 1.24.2, matplotlib 3.6.3", once a worker has started.
+    public private(set) var versions: String?
+    /// The session folder, once resolved (or made).
+    private var sessionDirectory: String?
+    /// Calls are served one at a time: one worker, one conversation.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    public init(configuration: PythonConfiguration = PythonConfiguration()) {
+        self.configuration = configuration
+    }
+
+    /// Starts a worker now if none is running, and returns without waiting for it:
+    /// numpy and matplotlib load while the caller does something else.
+    public func start() throws(PythonToolError) {
+        guard worker == nil else { return }
+        let directory = try resolvedSessionDirectory()
+        let environment = configuration.workerEnvironment(
+            sessionDirectory: directory, matplotlibCache: configuration.resolvedMatplotlibCache(fallback: directory))
+        worker = try WorkerProcess(
+            command: configuration.workerCommand, environment: environment, directory: directory,
+            setup: WorkerSetup(limits: configuration.limits))
+        workerReady = false
+    }
+
+    /// `Tool.prepare()`: the model has opened a `<python>` marker, so the worker loads
+    /// numpy and matplotlib while the model writes the code.
+    public nonisolated func prepare() {
+        Task { try? await self.start() }
+    }
+
+    /// Starts a worker if needed and waits until it has loaded numpy and matplotlib.
+    /// Throws `PythonToolError` if it cannot start, or `CancellationError`.
+    public func waitUntilReady() async throws {
+        await acquire()
+        defer { release() }
+        if case .failed(let result) = try await prepare(deadline: nil) {
+            throw PythonToolError.cannotStart(result.text)
+        }
+    }
+
+    /// Runs `input` as Python code in the session (`%reset` alone resets it). Errors of
+    /// the code, and anything that happens to the worker, are results with `ok == false`;
+    /// only cancellation throws (the worker is then killed and its state lost).
+    public func run(_ input: String, context: ToolContext) async throws -> ToolResult {
+        if input.trimmingCharacters(in: .whitespacesAndNewlines) == "%reset" { return try await reset() }
+        try Task.checkCancellation()
+        await acquire()
+        defer { release() }
+        if let deadline = context.deadline, deadline <= .now {
+            return ToolResult(text: "error: no time was left to run the code", ok: false)
+        }
+        let directory: String
+        do {
+            directory = try callDirectory(context)
+        } catch {
+            return ToolResult(text: "error: \(error)", ok: false)
+        }
+        let (worker, note): (WorkerProcess, String?)
+        switch try await prepare(deadline: context.deadline) {
+        case .failed(let result): return result
+        case .ready(let readyWorker, let readyNote): (worker, note) = (readyWorker, readyNote)
+        }
+
+        let clock = ContinuousClock()
+        let started = clock.now
+        var limit = configuration.limits.timeout
+        if let deadline = context.deadline { limit = min(limit, deadline - started) }
+        guard limit > .zero else { return ToolResult(text: "error: no time was left to run the code", ok: false) }
+        let cpuTime = configuration.limits.cpuTime.components
+        let request = WorkerRequest(
+            kind: .run, code: input, directory: directory,
+            cpuSeconds: Double(cpuTime.seconds) + Double(cpuTime.attoseconds) / 1e18)
+        let deadline = started + limit
+        let outcome = await waitingOffThePool { worker.exchange(request, deadline: deadline, cancellation: $0) }
+        switch outcome {
+        case .answer(let reply):
+            return PythonReport.render(reply, limits: configuration.limits, note: note)
+        case .deadlinePassed:
+            replaceWorker()
+            return PythonReport.lost("the code ran past the \(PythonReport.seconds(limit)) limit and was stopped")
+        case .cancelled:
+            discardWorker()
+            throw CancellationError()
+        case .ended(let end):
+            replaceWorker()
+            return PythonReport.lost(PythonReport.describe(end, limits: configuration.limits))
+        }
+    }
+
+    /// Empties the session's namespace and closes its figures; imported modules stay
+    /// loaded. Throws only `CancellationError`.
+    public func reset() async throws -> ToolResult {
+        await acquire()
+        defer { release() }
+        let cleared = ToolResult(text: "the Python state (variables and figures) was cleared")
+        guard let worker, workerReady, worker.isRunning else {
+            discardWorker()  // a new worker starts empty
+            return cleared
+        }
+        let deadline = ContinuousClock.now + .seconds(10)
+        let outcome = await waitingOffThePool { worker.exchange(WorkerRequest(kind: .reset), deadline: deadline, cancellation: $0) }
+        switch outcome {
+        case .answer: return cleared
+        case .cancelled:
+            discardWorker()
+            throw CancellationError()
+        case .deadlinePassed, .ended:
+            replaceWorker()
+            return cleared
+        }
+    }
+
+    /// Kills the worker, if any; the next call starts a new one (with an empty state).
+    public func stop() {
+        discardWorker()
+    }
+
+    // MARK: - Workers
+
+    private enum Preparation {
+        case ready(WorkerProcess, note: String?)
+        case failed(ToolResult)
+    }
+
+    /// A worker that is ready, started (and waited for) if needed. A worker that died
+    /// since the last call is replaced, with a note that its state was lost.
+    private func prepare(deadline: ContinuousClock.Instant?) async throws -> Preparation {
+        var note: String?
+        if let worker, workerReady, let end = worker.ending {
+            note = "\(PythonReport.describe(end, limits: configuration.limits)) after the last call; \(PythonReport.stateLost)"
+            discardWorker()
+        }
+        do {
+            try start()
+        } catch {
+            return .failed(ToolResult(text: "error: \(error)", ok: false))
+        }
+        guard let worker else { return .failed(ToolResult(text: "error: the Python worker could not start", ok: false)) }
+        if workerReady { return .ready(worker, note: note) }
+
+        let waitStarted = ContinuousClock.now
+        let startupDeadline = waitStarted + configuration.limits.startupTimeout
+        let readyDeadline = min(startupDeadline, deadline ?? startupDeadline)
+        let outcome = await waitingOffThePool { worker.waitUntilReady(deadline: readyDeadline, cancellation: $0) }
+        let reason: String
+        switch outcome {
+        case .answer(let ready) where ready.ok:
+            workerReady = true
+            versions = ready.versions
+            return .ready(worker, note: note)
+        case .answer(let ready):
+            reason = ready.message ?? "no reason given"
+        case .deadlinePassed where readyDeadline < startupDeadline:
+            // The caller's deadline, not the worker's fault: it stays, still starting.
+            return .failed(ToolResult(text: "error: the time ran out while the Python worker was starting", ok: false))
+        case .deadlinePassed:
+            reason = "it was not ready after \(PythonReport.seconds(ContinuousClock.now - waitStarted))"
+        case .cancelled:
+            discardWorker()
+            throw CancellationError()
+        case .ended(let end):
+            let diagnostics = await waitingOffThePool { _ in worker.diagnosticsTail }
+            let lastLine = diagnostics.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            reason = PythonReport.describe(end, limits: configuration.limits) + lastLine
+        }
+        discardWorker()
+        let hint = reason.contains("No module named") ? " (install python3-numpy and python3-matplotlib: tools/setup)" : ""
+        return .failed(ToolResult(text: "error: \(PythonToolError.cannotStart(reason + hint))", ok: false))
+    }
+
+    /// Kills the worker and starts the next one at once, so that the next call finds it
+    /// ready; the session's state is gone either way.
+    private func replaceWorker() {
+        discardWorker()
+        try? start()
+    }
+
+    private func discardWorker() {
+        worker?.kill()
+        worker = nil
+        workerReady = false
+    }
+
+    // MARK: - Folders
+
+    /// The session folder: configured, or made in the temporary directory.
+    private func resolvedSessionDirectory() throws(PythonToolError) -> String {
+        if let sessionDirectory { return sessionDirectory }
+        let directory: String
+        if let configured = configuration.sessionDirectory {
+            directory = try Self.makeDirectory(configured)
+        } else {
+            let template = FileManager.default.temporaryDirectory.path + "/ponder-python-XXXXXX"
+            var bytes = Array(template.utf8CString)
+            guard let made = mkdtemp(&bytes) else {
+                throw .outputDirectory(path: template, reason: String(cString: strerror(errno)))
+            }
+            directory = String(cString: made)
+        }
+        sessionDirectory = directory
+        return directory
+    }
+
+    /// Where this call runs and saves its figures: the context's output folder, else
+    /// the session folder.
+    private func callDirectory(_ context: ToolContext) throws(PythonToolError) -> String {
+        guard let requested = context.outputDirectory else { return try resolvedSessionDirectory() }
+        return try Self.makeDirectory(requested)
+    }
+
+    /// `path` made absolute, created if missing.
+    private static func makeDirectory(_ path: String) throws(PythonToolError) -> String {
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        do {
+            try FileManager.default.createDirectory(atPath: absolute, withIntermediateDirectories: true)
+        } catch {
+            throw .outputDirectory(path: absolute, reason: error.localizedDescription)
+        }
+        return absolute
+    }
+
+    // MARK: - Waiting
+
+    /// Runs a blocking wait on a thread of its own, never on the cooperative pool; task
+    /// cancellation sets the flag the wait checks. Not on Dispatch's global queues
+    /// either: on Linux their pool grows only slowly past one thread per core, so waits
+    /// of seconds there would hold up other work (the web fetcher's transfers).
+    private func waitingOffThePool<Value: Sendable>(
+        _ body: @escaping @Sendable (CancellationFlag) -> Value
+    ) async -> Value {
+        let flag = CancellationFlag()
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread { continuation.resume(returning: body(flag)) }
+                thread.stackSize = 1 << 20
+                thread.start()
+            }
+        } onCancel: {
+            flag.cancel()
+        }
+    }
+
+    private func acquire() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Hands the turn to the next waiting call, if any.
+    private func release() {
+        if waiting.isEmpty {
+            busy = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import AgentTools
+import Foundation
+
+/// `ponder tool python --bench [--runs N]`: the Python tool's latencies, in
+/// milliseconds, medians of N (see docs/PERFORMANCE.md).
+struct PythonBenchmark {
+    let runs: Int
+
+    static let trivialCode = "1 + 1"
+    static let plotCode = """
+        import matplotlib.pyplot as plt
+        plt.figure(figsize=(6.4, 4.8))
+        plt.bar(["a", "b", "c", "d"], [3, 1, 4, 1])
+        plt.title("bench")
+        """
+
+    func run() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-python-bench-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let configuration = PythonConfiguration(sessionDirectory: folder)
+        let context = ToolContext()
+
+        var cold: [Duration] = [], prestarted: [Duration] = [], trivial: [Duration] = [], plot: [Duration] = []
+        var versions = ""
+        for _ in 0..<max(3, runs / 4) {
+            let fresh = PythonRunner(configuration: configuration)
+            cold.append(try await timed { try await check(fresh.run(Self.trivialCode, context: context)) })
+            await fresh.stop()
+
+            let started = PythonRunner(configuration: configuration)
+            try await started.start()
+            try await started.waitUntilReady()
+            prestarted.append(try await timed { try await check(started.run(Self.trivialCode, context: context)) })
+            versions = await started.versions ?? ""
+            await started.stop()
+        }
+        let runner = PythonRunner(configuration: configuration)
+        try await runner.waitUntilReady()
+        _ = try await runner.run(Self.plotCode, context: context)  // first plot: font set-up
+        for _ in 0..<runs {
+            trivial.append(try await timed { try await check(runner.run(Self.trivialCode, context: context)) })
+        }
+        for _ in 0..<runs {
+            plot.append(try await timed {
+                let result = try await check(runner.run(Self.plotCode, context: context))
+                guard result.files.count == 1 else { throw CLIError.invalidInput("the plot made no PNG: \(result.text)") }
+            })
+        }
+        await runner.stop()
+
+        print(versions)
+        print("cold start to first result (spawn, imports, call): \(median(cold))")
+        print("first call on a pre-started worker:                 \(median(prestarted))")
+        print("trivial call round trip (1 + 1):                    \(median(trivial))")
+        print("bar chart to PNG file:                              \(median(plot))")
+    }
+
+    @discardableResult
+    private func check(_ result: ToolResult) throws -> ToolResult {
+        guard result.ok else { throw CLIError.invalidInput("the benchmark's code failed: \(result.text)") }
+        return result
+    }
+
+    private func timed(_ body: () async throws -> Void) async throws -> Duration {
+        let clock = ContinuousClock()
+        let start = clock.now
+        try await body()
+        return clock.now - start
+    }
+
+    /// "12.3 ms (min 11.9, max 14.0, n 20)".
+    private func median(_ samples: [Duration]) -> String {
+        let milliseconds = samples.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
+        let middle = milliseconds[milliseconds.count / 2]
+        func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
+        return "\(format(middle)) ms (min \(format(milliseconds.first!)), max \(format(milliseconds.last!)), n \(milliseconds.count))"
+    }
+}

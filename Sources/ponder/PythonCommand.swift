@@ -1,0 +1,71 @@
+import AgentTools
+import ArgumentParser
+import Foundation
+
+/// `ponder tool python FILE|-`: runs the code once in a fresh Python session and prints
+/// what the model would read; exit code 1 when the tool reports an error.
+struct PythonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "python",
+        abstract: "Run Python code once, as the python tool does, and print what the model would see.",
+        discussion: """
+            Prints what the code printed, the value of a final expression, "error: …" with \
+            the traceback (exit code 1), and "figure saved: PATH" for every figure left \
+            open (saved as PNG into --output-dir, by default the current directory). \
+            numpy and matplotlib (Agg) are available. Example: \
+            echo 'import math; math.pi * 2' | ponder tool python -
+            """)
+
+    @Argument(help: "A file of Python code, or - to read standard input.")
+    var file: String?
+
+    @Option(name: .customLong("timeout"), help: "The wall-clock limit in seconds.")
+    var timeout: Double = 30
+
+    @Option(name: .customLong("output-dir"), help: "The working directory, where figures are saved (default: the current directory).")
+    var outputDirectory: String?
+
+    @Flag(name: .customLong("bench"), help: .hidden)
+    var bench = false
+
+    @Option(name: .customLong("runs"), help: .hidden)
+    var runs = 20
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
+        guard bench || file != nil else { throw ValidationError("give a file of Python code, or - for standard input") }
+        guard runs > 0 else { throw ValidationError("--runs must be positive") }
+    }
+
+    func run() async throws {
+        if bench {
+            try await PythonBenchmark(runs: runs).run()
+            return
+        }
+        let code = try reportingErrors { try readCode() }
+        let limits = PythonLimits(timeout: .milliseconds(Int(timeout * 1000)))
+        let directory = outputDirectory ?? FileManager.default.currentDirectoryPath
+        let runner = PythonRunner(configuration: PythonConfiguration(limits: limits, sessionDirectory: directory))
+        let result = try await runner.run(code, context: ToolContext())
+        await runner.stop()
+        try printToolResult(result)
+    }
+
+    private func readCode() throws -> String {
+        let data: Data
+        if file == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else if let file {
+            guard let contents = FileManager.default.contents(atPath: file) else {
+                throw CLIError.invalidInput("cannot read \(file)")
+            }
+            data = contents
+        } else {
+            data = Data()
+        }
+        guard let code = String(data: data, encoding: .utf8) else {
+            throw CLIError.invalidInput("\(file ?? "the input") is not UTF-8 text")
+        }
+        return code
+    }
+}
