@@ -46,6 +46,8 @@ let package = Package(
         // Runnable examples of the library API, compiled with everything else.
         .executableTarget(name: "example-tokenize", dependencies: ["Inference"], path: "examples/Tokenize"),
         .executableTarget(name: "example-generate", dependencies: ["Inference"], path: "examples/Generate"),
+        .executableTarget(
+            name: "example-agent", dependencies: ["Inference", "InferenceAdapter", "Agent", "AgentTools"], path: "examples/Agent"),
         .testTarget(
             name: "InferenceTests",
             dependencies: ["Inference", "CKernels"],
@@ -62,7 +64,7 @@ let package = Package(
         // The Python tool against the built `ponder` binary, which its worker re-executes.
         .testTarget(name: "PythonToolTests", dependencies: ["AgentTools", "CZlib", "ponder"]),
         // Runs the built `ponder` and example binaries as a user would.
-        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate"]),
+        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate", "example-agent"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,15 +25,15 @@ struct AgentCommandTests {
         let seconds: Double
     }
 
-    static func ask(_ arguments: [String]) throws -> (CommandLineTests.Result, AskJSON?) {
-        let result = try CommandLineTests.run(["ask", "--json"] + arguments)
+    static func ask(_ arguments: [String]) async throws -> (CommandLineTests.Result, AskJSON?) {
+        let result = try await CommandLineTests.run(["ask", "--json"] + arguments)
         let object = try? JSONDecoder().decode(AskJSON.self, from: Data(result.standardOutput.utf8))
         return (result, object)
     }
 
     @Test("ask uses the calculator for arithmetic and answers with its result")
-    func askArithmetic() throws {
-        let (result, answer) = try Self.ask(["What is 24*78?"])
+    func askArithmetic() async throws {
+        let (result, answer) = try await Self.ask(["What is 24*78?"])
         #expect(result.status == 0, "\(result.standardError)")
         let json = try #require(answer, "not JSON: \(result.standardOutput)")
         #expect(json.answer.contains("1872"))
@@ -44,13 +44,13 @@ struct AgentCommandTests {
     }
 
     @Test("ask answers a handful of the arithmetic set")
-    func askArithmeticSample() throws {
+    func askArithmeticSample() async throws {
         // Questions of each kind from tools/eval-sets/arithmetic.jsonl.
         let cases = [("What is 270 × 503?", "135810"), ("Divide 18849 by 309.", "61"), ("What is 5% of 500?", "25"),
                      ("Add 7479, 1398 and 2056.", "10933")]
         var correct = 0
         for (question, expected) in cases {
-            let (_, answer) = try Self.ask([question])
+            let (_, answer) = try await Self.ask([question])
             if answer?.answer.replacingOccurrences(of: ",", with: "").contains(expected) == true { correct += 1 }
         }
         #expect(correct >= 3, "only \(correct) of \(cases.count) correct")
@@ -63,7 +63,7 @@ struct AgentCommandTests {
             <p>The capital of Veloria is Marnet.</p></body></html>
             """)
         defer { server.stop() }
-        let (result, answer) = try Self.ask(["--allow-private", "Read \(server.url) and tell me: what is the capital of Veloria?"])
+        let (result, answer) = try await Self.ask(["--allow-private", "Read \(server.url) and tell me: what is the capital of Veloria?"])
         #expect(result.status == 0, "\(result.standardError)")
         let json = try #require(answer)
         #expect(json.steps.first?.tool == "fetch")
@@ -72,10 +72,10 @@ struct AgentCommandTests {
     }
 
     @Test("ask --no-tools answers without tools; --trace writes the run")
-    func askWithoutTools() throws {
+    func askWithoutTools() async throws {
         let trace = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-trace-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: trace) }
-        let (result, answer) = try Self.ask(["--no-tools", "--trace", trace.path, "What is 24*78?"])
+        let (result, answer) = try await Self.ask(["--no-tools", "--trace", trace.path, "What is 24*78?"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(answer?.steps.isEmpty == true)
         let traced = try JSONSerialization.jsonObject(with: Data(contentsOf: trace)) as? [String: Any]
@@ -83,8 +83,8 @@ struct AgentCommandTests {
     }
 
     @Test("ask streams the answer and lists tool calls on standard error")
-    func askStreams() throws {
-        let result = try CommandLineTests.run(["ask", "What is 24*78?"])
+    func askStreams() async throws {
+        let result = try await CommandLineTests.run(["ask", "What is 24*78?"])
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("1872"))
         #expect(!result.standardOutput.contains("<calc>"))
@@ -92,18 +92,18 @@ struct AgentCommandTests {
     }
 
     @Test("ask rejects bad input with a usage error")
-    func askUsage() throws {
-        #expect(try CommandLineTests.run(["ask"]).status == 2)
-        #expect(try CommandLineTests.run(["ask", "--max-tokens", "0", "hi"]).status == 2)
-        let empty = try CommandLineTests.run(["ask", "   "])
+    func askUsage() async throws {
+        #expect(try await CommandLineTests.run(["ask"]).status == 2)
+        #expect(try await CommandLineTests.run(["ask", "--max-tokens", "0", "hi"]).status == 2)
+        let empty = try await CommandLineTests.run(["ask", "   "])
         #expect(empty.status == 1)
         #expect(empty.standardError.contains("the question is empty"))
     }
 
     @Test("chat keeps history, obeys its commands and ends at end of input")
-    func chat() throws {
+    func chat() async throws {
         let script = "What is 24*78?\n/tools off\n/tools on\n/reset\n/help\nWhat is 12*12?\n/quit\nnever read\n"
-        let result = try CommandLineTests.run(["chat"], input: script)
+        let result = try await CommandLineTests.run(["chat"], input: script)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("1872"))
         #expect(result.standardOutput.contains("144"))
@@ -111,4 +111,13 @@ struct AgentCommandTests {
             #expect(result.standardError.contains(note), "missing \(note)")
         }
     }
+}
+
+/// The library example: an agent with the calculator, from another target.
+@Test("example-agent answers with the calculator")
+func exampleAgent() async throws {
+    let result = try await CommandLineTests.run(["models/SmolLM2-135M-Instruct.Q4_1.gguf", "What is 24*78?"], binary: "example-agent")
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardOutput.contains("1872"))
+    #expect(result.standardOutput.contains("calc(24*78) → 1872"))
 }

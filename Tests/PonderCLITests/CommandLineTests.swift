@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Runs the `ponder` binary as a user would and checks what it prints and its exit
@@ -19,10 +20,13 @@ struct CommandLineTests {
         URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// Runs the binary and waits for it without holding a cooperative thread: the
+    /// waiting happens on a thread of its own, so other suites' async work (servers
+    /// in the test process) keeps running meanwhile.
     static func run(
         _ arguments: [String], binary: String = "ponder", input: String? = nil,
         environment: [String: String] = [:], directory: URL? = nil
-    ) throws -> Result {
+    ) async throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(binary)
         process.arguments = arguments
@@ -38,9 +42,21 @@ struct CommandLineTests {
         try process.run()
         if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inputPipe.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let (out, err) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
+            Thread.detachNewThread {
+                // Both pipes are drained at once, so neither can fill up and stall the child.
+                let errorData = Mutex(Data())
+                let errorDone = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    errorData.withLock { $0 = error.fileHandleForReading.readDataToEndOfFile() }
+                    errorDone.signal()
+                }
+                let out = output.fileHandleForReading.readDataToEndOfFile()
+                errorDone.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (out, errorData.withLock { $0 }))
+            }
+        }
         return Result(
             status: process.terminationStatus,
             standardOutput: String(decoding: out, as: UTF8.self),
@@ -48,8 +64,8 @@ struct CommandLineTests {
     }
 
     @Test("inspect summarises the default model")
-    func inspect() throws {
-        let result = try Self.run(["inspect"])
+    func inspect() async throws {
+        let result = try await Self.run(["inspect"])
         #expect(result.status == 0, "\(result.standardError)")
         for expected in ["architecture    llama", "layers          30", "Q4_1 ×210", "byte-level BPE (smollm), 49152 tokens",
                          "chat template   chatml", "9 query, 3 key/value, 64 wide"] {
@@ -58,8 +74,8 @@ struct CommandLineTests {
     }
 
     @Test("inspect --json is one JSON object")
-    func inspectJSON() throws {
-        let result = try Self.run(["inspect", "--json", "--model", Self.modelPath])
+    func inspectJSON() async throws {
+        let result = try await Self.run(["inspect", "--json", "--model", Self.modelPath])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["architecture"] as? String == "llama")
@@ -69,72 +85,72 @@ struct CommandLineTests {
     }
 
     @Test("tokenize prints llama.cpp's ids as a JSON array")
-    func tokenize() throws {
-        let result = try Self.run(["tokenize", "Hello world! 12345 what's 24 × 78?"])
+    func tokenize() async throws {
+        let result = try await Self.run(["tokenize", "Hello world! 12345 what's 24 × 78?"])
         #expect(result.status == 0)
         #expect(result.standardOutput == "[19556, 905, 17, 216, 33, 34, 35, 36, 37, 732, 506, 216, 34, 36, 15493, 216, 39, 40, 47]\n")
     }
 
     @Test("special tokens are text unless --special")
-    func tokenizeSpecial() throws {
-        let plain = try Self.run(["tokenize", "<|im_start|>user"])
-        let special = try Self.run(["tokenize", "--special", "<|im_start|>user"])
+    func tokenizeSpecial() async throws {
+        let plain = try await Self.run(["tokenize", "<|im_start|>user"])
+        let special = try await Self.run(["tokenize", "--special", "<|im_start|>user"])
         #expect(special.standardOutput == "[1, 4093]\n")
         #expect(plain.standardOutput != special.standardOutput)
         #expect(!plain.standardOutput.contains("[1,"))
     }
 
     @Test("--chat renders through the template; --count and standard input")
-    func tokenizeChat() throws {
-        let chat = try Self.run(["tokenize", "--chat", "What is 24 × 78?"])
+    func tokenizeChat() async throws {
+        let chat = try await Self.run(["tokenize", "--chat", "What is 24 × 78?"])
         #expect(chat.standardOutput.hasPrefix("[1, 9690, 198, 2683"))
         #expect(chat.standardOutput.hasSuffix("2, 198, 1, 520, 9531, 198]\n"))
-        let count = try Self.run(["tokenize", "--count", "-"], input: "Hello world!")
+        let count = try await Self.run(["tokenize", "--count", "-"], input: "Hello world!")
         #expect(count.standardOutput == "3\n")
     }
 
     @Test("model resolution: --model, then $PONDER_MODEL, then the default; missing model explains")
-    func modelResolution() throws {
+    func modelResolution() async throws {
         let elsewhere = FileManager.default.temporaryDirectory
-        let fromEnvironment = try Self.run(["inspect"], environment: ["PONDER_MODEL": Self.modelPath], directory: elsewhere)
+        let fromEnvironment = try await Self.run(["inspect"], environment: ["PONDER_MODEL": Self.modelPath], directory: elsewhere)
         #expect(fromEnvironment.status == 0)
 
-        let missing = try Self.run(["inspect", "--model", "/nonexistent.gguf"])
+        let missing = try await Self.run(["inspect", "--model", "/nonexistent.gguf"])
         #expect(missing.status == 1)
         #expect(missing.standardError == "error: no model file at '/nonexistent.gguf' (from --model)\n")
 
-        let badEnvironment = try Self.run(["inspect"], environment: ["PONDER_MODEL": "/nope.gguf"])
+        let badEnvironment = try await Self.run(["inspect"], environment: ["PONDER_MODEL": "/nope.gguf"])
         #expect(badEnvironment.standardError.contains("$PONDER_MODEL"))
     }
 
     @Test("a file that is not GGUF is a one-line runtime error")
-    func notAModel() throws {
+    func notAModel() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-not-a-model.gguf").path
         try Data("hello, I am text".utf8).write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let result = try Self.run(["inspect", "--model", path])
+        let result = try await Self.run(["inspect", "--model", path])
         #expect(result.status == 1)
         #expect(result.standardError == "error: not a GGUF file: the first bytes are 'hell', expected 'GGUF'\n")
         #expect(result.standardOutput.isEmpty)
     }
 
     @Test("usage errors exit with 2 and --help explains the model options")
-    func usage() throws {
-        let unknown = try Self.run(["inspect", "--bogus"])
+    func usage() async throws {
+        let unknown = try await Self.run(["inspect", "--bogus"])
         #expect(unknown.status == 2)
-        let help = try Self.run(["--help"])
+        let help = try await Self.run(["--help"])
         #expect(help.status == 0)
         #expect(help.standardOutput.contains("PONDER_MODEL"))
         #expect(help.standardOutput.contains("tokenize"))
     }
 
     @Test("the tokenize example prints the rendered prompt and its ids")
-    func example() throws {
-        let result = try Self.run([Self.modelPath], binary: "example-tokenize")
+    func example() async throws {
+        let result = try await Self.run([Self.modelPath], binary: "example-tokenize")
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("template: chatml"))
         #expect(result.standardOutput.contains("40 tokens: [1, 9690, 198"))
-        let failing = try Self.run(["/nonexistent.gguf"], binary: "example-tokenize")
+        let failing = try await Self.run(["/nonexistent.gguf"], binary: "example-tokenize")
         #expect(failing.status == 1)
     }
 }
@@ -144,8 +160,8 @@ struct GenerateCommandTests {
     typealias CLI = CommandLineTests
 
     @Test("greedy generation continues the prompt; --json has prompt_tokens, tokens, text")
-    func json() throws {
-        let result = try CLI.run(["generate", "--prompt", "The capital of France is", "-n", "6", "--json"])
+    func json() async throws {
+        let result = try await CLI.run(["generate", "--prompt", "The capital of France is", "-n", "6", "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["prompt_tokens"] as? [Int] == [504, 3575, 282, 4649, 314])
@@ -154,42 +170,42 @@ struct GenerateCommandTests {
     }
 
     @Test("streaming text equals the --json text; sampling with a seed repeats")
-    func streamingAndSeeds() throws {
-        let streamed = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12"])
-        let json = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--json"])
+    func streamingAndSeeds() async throws {
+        let streamed = try await CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12"])
+        let json = try await CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         #expect(streamed.standardOutput == (object["text"] as! String) + "\n")
-        let first = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
-        let second = try CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
+        let first = try await CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
+        let second = try await CLI.run(["generate", "--prompt", "Once upon a time", "-n", "12", "--temperature", "1.0", "--seed", "7"])
         #expect(first.standardOutput == second.standardOutput)
     }
 
     @Test("--stop ends the text before the stop string; --chat stops at the end of the turn")
-    func stopping() throws {
-        let result = try CLI.run(["generate", "--prompt", "The capital of France is", "-n", "20", "--stop", "."])
+    func stopping() async throws {
+        let result = try await CLI.run(["generate", "--prompt", "The capital of France is", "-n", "20", "--stop", "."])
         #expect(result.standardOutput == " Paris\n")
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cli-cache-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: cache) }
-        let chat = try CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
+        let chat = try await CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
                                environment: ["PONDER_CACHE_DIR": cache])
         #expect(chat.status == 0)
         #expect(!chat.standardOutput.contains("<|im_end|>"))
         #expect(chat.standardError.contains("generation:"))
-        let cached = try CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
+        let cached = try await CLI.run(["generate", "--chat", "--prompt", "Say hello.", "-n", "64", "--timings"],
                                  environment: ["PONDER_CACHE_DIR": cache])
         #expect(cached.standardOutput == chat.standardOutput)
         #expect(cached.standardError.contains("cached)"))
     }
 
     @Test("errors: prompt longer than the context, absurd context, non-UTF-8 argument, bad option")
-    func errors() throws {
-        let long = try CLI.run(["generate", "--prompt", "one two three four five six", "--context", "3"])
+    func errors() async throws {
+        let long = try await CLI.run(["generate", "--prompt", "one two three four five six", "--context", "3"])
         #expect(long.status == 1)
         #expect(long.standardError.hasPrefix("error: the prompt is 6 tokens, longer than the context of 3 tokens"))
-        let huge = try CLI.run(["generate", "--prompt", "hi", "--context", "10000000000"])
+        let huge = try await CLI.run(["generate", "--prompt", "hi", "--context", "10000000000"])
         #expect(huge.status == 1)
         #expect(huge.standardError.contains("choose a smaller --context"))
-        let negative = try CLI.run(["generate", "--prompt", "hi", "-n", "-1"])
+        let negative = try await CLI.run(["generate", "--prompt", "hi", "-n", "-1"])
         #expect(negative.status == 2)
 
         // Foundation passes arguments as strings; raw bytes go through the shell.
@@ -207,8 +223,8 @@ struct GenerateCommandTests {
     }
 
     @Test("the generate example streams a reply")
-    func example() throws {
-        let result = try CLI.run([CLI.modelPath], binary: "example-generate")
+    func example() async throws {
+        let result = try await CLI.run([CLI.modelPath], binary: "example-generate")
         #expect(result.status == 0)
         #expect(result.standardOutput.contains("tokens, stopped by"))
     }

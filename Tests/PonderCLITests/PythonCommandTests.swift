@@ -6,24 +6,24 @@ struct PythonCommandTests {
     typealias CLI = CommandLineTests
 
     @Test("code from standard input: output and value on standard output, exit code 0")
-    func standardInput() throws {
+    func standardInput() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cli-python-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CLI.run(["tool", "python", "-"], input: "print('hello')\nsum(range(10))", directory: folder)
+        let result = try await CLI.run(["tool", "python", "-"], input: "print('hello')\nsum(range(10))", directory: folder)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput == "hello\n45\n")
         #expect(result.standardError.isEmpty)
     }
 
     @Test("a file of code that plots: the figure is saved in --output-dir and named")
-    func fileAndFigure() throws {
+    func fileAndFigure() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-cli-python-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let script = folder + "/plot.py"
         try Data("import matplotlib.pyplot as plt\nplt.plot([1, 4, 9])\n".utf8).write(to: URL(fileURLWithPath: script))
-        let result = try CLI.run(["tool", "python", script, "--output-dir", folder + "/out"])
+        let result = try await CLI.run(["tool", "python", script, "--output-dir", folder + "/out"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput == "figure saved: \(folder)/out/figure-1.png\n")
         #expect(FileManager.default.fileExists(atPath: "\(folder)/out/figure-1.png"))
@@ -62,20 +62,20 @@ struct PythonCommandTests {
     }
 
     @Test("an error or a runaway is printed as the model sees it, exit code 1; usage errors exit 2")
-    func errors() throws {
+    func errors() async throws {
         let folder = FileManager.default.temporaryDirectory
-        let failing = try CLI.run(["tool", "python", "-"], input: "1/0", directory: folder)
+        let failing = try await CLI.run(["tool", "python", "-"], input: "1/0", directory: folder)
         #expect(failing.status == 1)
         #expect(failing.standardOutput.hasSuffix("ZeroDivisionError: division by zero\n"))
-        let sleeping = try CLI.run(["tool", "python", "--timeout", "1", "-"], input: "import time\ntime.sleep(60)", directory: folder)
+        let sleeping = try await CLI.run(["tool", "python", "--timeout", "1", "-"], input: "import time\ntime.sleep(60)", directory: folder)
         #expect(sleeping.status == 1)
         #expect(sleeping.standardOutput == "error: the code ran past the 1 s limit and was stopped; the Python state (variables) was lost\n")
-        #expect(try CLI.run(["tool", "python"]).status == 2)
-        #expect(try CLI.run(["tool", "python", "--timeout", "0", "-"]).status == 2)
-        let missing = try CLI.run(["tool", "python", "/nonexistent.py"])
+        #expect(try await CLI.run(["tool", "python"]).status == 2)
+        #expect(try await CLI.run(["tool", "python", "--timeout", "0", "-"]).status == 2)
+        let missing = try await CLI.run(["tool", "python", "/nonexistent.py"])
         #expect(missing.status == 1)
         #expect(missing.standardError == "error: cannot read /nonexistent.py\n")
-        #expect(try CLI.run(["tool", "--help"]).standardOutput.contains("python"))
-        #expect(!(try CLI.run(["--help"]).standardOutput.contains("python-worker")))
+        #expect(try await CLI.run(["tool", "--help"]).standardOutput.contains("python"))
+        #expect(!(try await CLI.run(["--help"]).standardOutput.contains("python-worker")))
     }
 }
