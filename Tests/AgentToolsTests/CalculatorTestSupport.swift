@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import AgentTools
 
 /// What the model reads for `expression` with the default limits: the value, or
@@ -11,9 +14,17 @@ func calc(_ expression: String, limits: CalculatorLimits = CalculatorLimits()) -
 }
 
 /// How long `body` takes, in seconds.
+/// The CPU time `body` takes on this thread: what the work costs, whatever else the
+/// machine is doing (wall-clock time grows when other tests share the two cores).
 func seconds(_ body: () -> Void) -> Double {
-    let elapsed = ContinuousClock().measure(body)
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+    let start = now()
+    body()
+    return now() - start
 }
 
 /// A small deterministic random number generator (SplitMix64) for reproducible tests.
