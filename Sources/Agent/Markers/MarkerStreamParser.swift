@@ -37,7 +37,7 @@ public struct MarkerStreamParser: Sendable {
         self.format = format
         switch format {
         case .inline: openings = tools.map { (format.opening(for: $0), $0) }
-        case .hermes: openings = [(format.opening(for: ""), Self.hermesMarkerName)]
+        case .hermes: openings = [(format.opening(for: Self.hermesMarkerName), Self.hermesMarkerName)]
         }
     }
 
@@ -51,7 +51,7 @@ public struct MarkerStreamParser: Sendable {
         var events: [Event] = []
         while !stopped {
             if let tool = openTool {
-                let closing = format.closing(for: tool == Self.hermesMarkerName ? "" : tool)
+                let closing = format.closing(for: tool)
                 guard let range = buffer.range(of: closing) else { break }
                 events.append(completedCall(tool: tool, content: String(buffer[..<range.lowerBound]), closed: true))
                 buffer = String(buffer[range.upperBound...])
@@ -91,7 +91,7 @@ public struct MarkerStreamParser: Sendable {
             openTool = nil
             var content = buffer
             // A closing marker cut short ("</cal") is not content.
-            let closing = format.closing(for: tool == Self.hermesMarkerName ? "" : tool)
+            let closing = format.closing(for: tool)
             for length in stride(from: closing.count - 1, through: 1, by: -1) where content.hasSuffix(String(closing.prefix(length))) {
                 content.removeLast(length)
                 break

@@ -8,7 +8,8 @@ public enum ToolCallFormat: String, Codable, Sendable, CaseIterable {
     /// templates declare tools.
     case hermes
 
-    /// The marker that opens a call to `tool`.
+    /// The marker that opens a call to `tool` (in the Hermes format, the same for
+    /// every tool).
     public func opening(for tool: String) -> String {
         switch self {
         case .inline: "<\(tool)>"
@@ -16,7 +17,8 @@ public enum ToolCallFormat: String, Codable, Sendable, CaseIterable {
         }
     }
 
-    /// The marker that closes a call to `tool`.
+    /// The marker that closes a call to `tool` (in the Hermes format, the same for
+    /// every tool).
     public func closing(for tool: String) -> String {
         switch self {
         case .inline: "</\(tool)>"

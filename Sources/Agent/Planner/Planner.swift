@@ -77,7 +77,7 @@ public struct Planner: Sendable {
                 events += run.finish(onEvent: onEvent)
                 if let openTool {
                     // Close what the model left open, so the context stays well formed.
-                    let closing = format.closing(for: openTool == MarkerStreamParser.hermesMarkerName ? "" : openTool)
+                    let closing = format.closing(for: openTool)
                     try await session.append(closing)
                     turn += closing
                 }
@@ -87,10 +87,15 @@ public struct Planner: Sendable {
             run.absorbText(events)
 
             guard let call = run.firstCall(in: events) else {
-                if outcome.stopReason == .cancelled, !events.contains(.inventedResult) {
-                    run.stoppedBy = Task.isCancelled ? "cancellation" : clock.now >= deadline ? "the time limit" : "repetition (the model was writing the same line again and again)"
+                let limit = run.limitReached(options: options, now: clock.now, deadline: deadline)
+                switch outcome.stopReason {
+                case .cancelled where !events.contains(.inventedResult):
+                    run.stoppedBy = Task.isCancelled ? "cancellation" : limit ?? "repetition (the model was writing the same line again and again)"
+                case .maximumTokens:
+                    run.stoppedBy = limit
+                default:
+                    break
                 }
-                if outcome.stopReason == .maximumTokens { run.stoppedBy = "the token limit (\(options.maximumTokens))" }
                 break loop
             }
             if run.steps.count >= options.maximumSteps {
@@ -111,8 +116,9 @@ public struct Planner: Sendable {
                 try await session.append(text)
                 turn += text
             case .hermes:
-                messages += [Message(.assistant, turn), ConversationLayout.hermesResult(result)]
-                run.conversation += [Message(.assistant, turn), ConversationLayout.hermesResult(result)]
+                let exchange = [Message(.assistant, turn), ConversationLayout.hermesResult(result)]
+                messages += exchange
+                run.conversation += exchange
                 turn = ""
                 try await session.start(messages, assistantPrefix: "", stablePrefix: preamble.count)
             }
