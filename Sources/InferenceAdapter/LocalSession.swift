@@ -29,16 +29,13 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
 
     func start(_ messages: [Message], assistantPrefix: String, stablePrefix: Int) async throws {
         try await owner.run {
-            let template = self.model.chatTemplate
             let chat = messages.map(Self.chatMessage)
-            let addBeginning = !template.rendersBeginOfSequence
-            var tokens = self.model.tokenizer.encode(template.render(chat), addSpecial: addBeginning, parseSpecial: true)
+            var tokens = self.model.chatTokens(chat)
             tokens += self.model.tokenizer.encode(assistantPrefix, addSpecial: false)
             if stablePrefix > 0, self.inference.tokens.isEmpty, let cache = self.owner.promptCache {
-                let prefix = self.model.tokenizer.encode(
-                    template.render(Array(chat.prefix(stablePrefix)), addGenerationPrompt: false), addSpecial: addBeginning, parseSpecial: true)
-                if !prefix.isEmpty, prefix.count < tokens.count, tokens.starts(with: prefix) {
-                    (self.inference, _) = try cache.session(model: self.model, prefix: prefix, contextLength: self.inference.contextLength)
+                let prefix = self.model.chatTokens(Array(chat.prefix(stablePrefix)), addGenerationPrompt: false)
+                if let cached = try cache.session(model: self.model, prefix: prefix, of: tokens, contextLength: self.inference.contextLength) {
+                    self.inference = cached
                 }
             }
             self.contextTokens = tokens

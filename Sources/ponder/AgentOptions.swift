@@ -31,14 +31,7 @@ struct AgentOptions: ParsableArguments {
     @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses.")
     var allowPrivate = false
 
-    @Option(help: "Context length in tokens (default: the model's, at most 4096).")
-    var context: Int?
-
-    @Option(name: [.customShort("t"), .long], help: "Worker threads for the matrix products.")
-    var threads: Int?
-
-    @Flag(help: "Do not load or save the system prompt's evaluated state in the prompt cache.")
-    var noPromptCache = false
+    @OptionGroup var engine: EngineOptions
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -47,18 +40,16 @@ struct AgentOptions: ParsableArguments {
         guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be positive") }
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
-        if let context, context <= 0 { throw ValidationError("--context must be positive") }
-        if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
     }
 
     /// The model, loaded from `--model`, `$PONDER_MODEL` or the default location.
     func loadModel() throws -> LocalLanguageModel {
-        if let threads { Engine.setThreadCount(threads) }
+        engine.applyThreads()
         let path = try ModelLocator.resolve(explicit: modelOptions.model)
         let model = try Model(path: path)
         return LocalLanguageModel(
-            model: model, name: URL(fileURLWithPath: path).lastPathComponent, contextLength: context,
-            promptCache: noPromptCache ? nil : PromptCache())
+            model: model, name: URL(fileURLWithPath: path).lastPathComponent, contextLength: engine.context,
+            promptCache: engine.promptCache)
     }
 
     /// The tools the planner offers (none with --no-tools). The order is the order of

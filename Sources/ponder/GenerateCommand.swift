@@ -46,20 +46,13 @@ struct GenerateCommand: ParsableCommand {
     @Option(help: "Stop before this string (repeatable).")
     var stop: [String] = []
 
-    @Option(help: "Context length in tokens (default: the model's, at most 4096).")
-    var context: Int?
-
-    @Option(name: [.customShort("t"), .long], help: "Worker threads for the matrix products.")
-    var threads: Int?
-
     @Flag(help: "Print one JSON object {prompt_tokens, tokens, text} instead of streaming.")
     var json = false
 
     @Flag(help: "Report prompt and generation speed on standard error.")
     var timings = false
 
-    @Flag(help: "With --chat, do not load or save the system prompt's KV state in the prompt cache.")
-    var noPromptCache = false
+    @OptionGroup var engine: EngineOptions
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -69,26 +62,21 @@ struct GenerateCommand: ParsableCommand {
         guard (0...1).contains(topP), (0...1).contains(minP) else {
             throw ValidationError("--top-p and --min-p must be between 0 and 1")
         }
-        if let context, context <= 0 { throw ValidationError("--context must be positive") }
-        if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
     }
 
     func run() throws {
         try reportingErrors {
-            if let threads { Engine.setThreadCount(threads) }
+            engine.applyThreads()
             let text = prompt == "-" ? try readStandardInputAsUTF8() : prompt
             let model = try Model(path: ModelLocator.resolve(explicit: modelOptions.model))
             let promptTokens: [TokenID]
-            var session = try model.makeSession(contextLength: context)
+            var session = try model.makeSession(contextLength: engine.context)
             if chat {
-                let template = model.chatTemplate
-                let rendered = template.render([ChatMessage(role: .user, content: text)])
-                promptTokens = model.tokenizer.encode(rendered, addSpecial: !template.rendersBeginOfSequence, parseSpecial: true)
+                promptTokens = model.chatTokens([ChatMessage(role: .user, content: text)])
                 // The system turn is the same every time: take its KV state from the cache.
-                let prefix = model.tokenizer.encode(
-                    template.render([], addGenerationPrompt: false), addSpecial: !template.rendersBeginOfSequence, parseSpecial: true)
-                if !noPromptCache, !prefix.isEmpty, prefix.count < promptTokens.count, promptTokens.starts(with: prefix) {
-                    (session, _) = try PromptCache().session(model: model, prefix: prefix, contextLength: session.contextLength)
+                let prefix = model.chatTokens([], addGenerationPrompt: false)
+                if let cached = try engine.promptCache?.session(model: model, prefix: prefix, of: promptTokens, contextLength: session.contextLength) {
+                    session = cached
                 }
             } else {
                 promptTokens = model.tokenizer.encode(text, addSpecial: true, parseSpecial: special)

@@ -65,6 +65,16 @@ public struct PromptCache: Sendable {
         return (session, outcome)
     }
 
+    /// A session for `prompt` holding the cached state of `prefix` when `prompt` begins
+    /// with it and goes on past it (only the rest is then left to evaluate); nil when
+    /// it does not.
+    public func session(
+        model: Model, prefix: [TokenID], of prompt: [TokenID], contextLength: Int
+    ) throws(InferenceError) -> InferenceSession? {
+        guard !prefix.isEmpty, prefix.count < prompt.count, prompt.starts(with: prefix) else { return nil }
+        return try session(model: model, prefix: prefix, contextLength: contextLength).0
+    }
+
     func filePath(fingerprint: UInt64, prefix: [TokenID]) -> String {
         let key = prefix.withUnsafeBytes { ck_hash64($0.baseAddress, Int64($0.count), fingerprint) }
         return directory + "/" + String(key, radix: 16).leftPadded(to: 16) + ".kv"

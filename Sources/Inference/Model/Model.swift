@@ -37,6 +37,15 @@ public final class Model: Sendable {
     /// The default context: the model's own, capped to keep the KV cache modest.
     public var defaultContextLength: Int { min(config.contextLength, 4096) }
 
+    /// The tokens of `messages` laid out by the chat template (special-token text read
+    /// as those tokens; the beginning-of-sequence token added unless the template
+    /// writes it).
+    public func chatTokens(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> [TokenID] {
+        tokenizer.encode(
+            chatTemplate.render(messages, addGenerationPrompt: addGenerationPrompt),
+            addSpecial: !chatTemplate.rendersBeginOfSequence, parseSpecial: true)
+    }
+
     /// A fresh session with an empty KV cache of `contextLength` positions.
     public func makeSession(contextLength: Int? = nil) throws(InferenceError) -> InferenceSession {
         try InferenceSession(model: self, contextLength: contextLength ?? defaultContextLength)
