@@ -1,3 +1,4 @@
+import AgentTools
 import ArgumentParser
 import Foundation
 import Inference
@@ -61,9 +62,6 @@ struct BenchCommand: ParsableCommand {
             let vocabulary = UInt64(model.config.vocabularySize)
             func randomTokens(_ count: Int) -> [TokenID] { (0..<count).map { _ in TokenID(generator.next() % vocabulary) } }
             let clock = ContinuousClock()
-            func seconds(_ duration: Duration) -> Double {
-                Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
-            }
             var results: [Measurement] = []
             // One warm-up pass brings the weights into the page cache.
             session.reset()
@@ -75,7 +73,7 @@ struct BenchCommand: ParsableCommand {
                     let tokens = randomTokens(promptTokens)
                     let start = clock.now
                     try session.append(tokens)
-                    rates.append(Double(promptTokens) / seconds(clock.now - start))
+                    rates.append(Double(promptTokens) / (clock.now - start).inSeconds)
                 }
                 results.append(Measurement(test: "pp\(promptTokens)", tokens: promptTokens, tokensPerSecond: rates))
             }
@@ -86,7 +84,7 @@ struct BenchCommand: ParsableCommand {
                     let tokens = randomTokens(generatedTokens)
                     let start = clock.now
                     for token in tokens { try session.append([token]) }
-                    rates.append(Double(generatedTokens) / seconds(clock.now - start))
+                    rates.append(Double(generatedTokens) / (clock.now - start).inSeconds)
                 }
                 results.append(Measurement(test: "tg\(generatedTokens)", tokens: generatedTokens, tokensPerSecond: rates))
             }

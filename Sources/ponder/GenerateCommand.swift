@@ -1,3 +1,4 @@
+import AgentTools
 import ArgumentParser
 import Foundation
 import Inference
@@ -120,7 +121,7 @@ struct GenerateCommand: ParsableCommand {
 /// Speed report lines: "prompt: 5 tokens in 12.3 ms (406.5 tokens/s)".
 enum Timings {
     static func line(_ label: String, tokens: Int, duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+        let seconds = duration.inSeconds
         let rate = seconds > 0 ? Double(tokens) / seconds : 0
         return "\(label): \(tokens) tokens in \(String(format: "%.1f", seconds * 1000)) ms (\(String(format: "%.1f", rate)) tokens/s)"
     }

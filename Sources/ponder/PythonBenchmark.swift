@@ -70,7 +70,7 @@ struct PythonBenchmark {
 
     /// "12.3 ms (min 11.9, max 14.0, n 20)".
     private func median(_ samples: [Duration]) -> String {
-        let milliseconds = samples.map { Double($0.components.seconds) * 1000 + Double($0.components.attoseconds) / 1e15 }.sorted()
+        let milliseconds = samples.map { $0.inSeconds * 1000 }.sorted()
         let middle = milliseconds[milliseconds.count / 2]
         func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
         return "\(format(middle)) ms (min \(format(milliseconds.first!)), max \(format(milliseconds.last!)), n \(milliseconds.count))"

@@ -1,3 +1,4 @@
+import AgentTools
 import ArgumentParser
 import Foundation
 import Inference
@@ -42,7 +43,7 @@ struct TokenizeCommand: ParsableCommand {
             defer {
                 if timings {
                     let elapsed = clock.now - start
-                    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                    let seconds = elapsed.inSeconds
                     printError(String(format: "tokenize: %d bytes → %d tokens in %.1f ms (%.2f MB/s)",
                                       input.utf8.count, ids.count, seconds * 1000, Double(input.utf8.count) / seconds / 1e6))
                 }

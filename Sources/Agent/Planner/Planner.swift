@@ -128,7 +128,7 @@ public struct Planner: Sendable {
         run.conversation.append(Message(.assistant, turn))
         return AgentAnswer(
             answer: run.finalAnswer, mode: "fast", steps: run.steps, files: run.steps.flatMap(\.files), tokens: usage,
-            seconds: Self.seconds(clock.now - started), stoppedBy: run.stoppedBy,
+            seconds: (clock.now - started).inSeconds, stoppedBy: run.stoppedBy,
             conversation: [Message(.user, question)] + run.conversation)
     }
 
@@ -188,17 +188,13 @@ public struct Planner: Sendable {
         } catch {
             result = ToolResult(text: "error: \(error)", ok: false)
         }
-        let milliseconds = Int((Self.seconds(clock.now - started) * 1000).rounded())
+        let milliseconds = Int(((clock.now - started).inSeconds * 1000).rounded())
         return AgentStep(tool: tool.name, input: toolCall.input, output: result.text, ok: result.ok, ms: milliseconds, files: result.files)
     }
 
     static func truncated(_ text: String, to limit: Int) -> String {
         guard text.count > limit else { return text }
         return String(text.prefix(limit)) + "\n[… \(text.count - limit) more characters cut]"
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

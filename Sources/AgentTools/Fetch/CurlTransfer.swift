@@ -79,8 +79,8 @@ enum CurlTransfer {
             ccurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headers),
             ccurl_setopt_pointer(handle, CURLOPT_USERAGENT, request.userAgent),
             ccurl_setopt_pointer(handle, CURLOPT_ACCEPT_ENCODING, ""),
-            ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(request.connectTimeout)),
-            ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, milliseconds(request.remainingTime))),
+            ccurl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, Int(request.connectTimeout.wholeMilliseconds)),
+            ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, max(1, Int(request.remainingTime.wholeMilliseconds))),
             // Refuses early when Content-Length says too much; the write callback
             // enforces the cap on what actually arrives (decoded).
             ccurl_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(request.maximumBytes)),
@@ -131,10 +131,6 @@ enum CurlTransfer {
             return .connectionFailed(reason)
         default: return .transferFailed(reason)
         }
-    }
-
-    private static func milliseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1000 + Int(duration.components.attoseconds / 1_000_000_000_000_000)
     }
 }
 

@@ -101,10 +101,8 @@ public actor PythonRunner: Tool {
         var limit = configuration.limits.timeout
         if let deadline = context.deadline { limit = min(limit, deadline - started) }
         guard limit > .zero else { return ToolResult(text: "error: no time was left to run the code", ok: false) }
-        let cpuTime = configuration.limits.cpuTime.components
         let request = WorkerRequest(
-            kind: .run, code: input, directory: directory,
-            cpuSeconds: Double(cpuTime.seconds) + Double(cpuTime.attoseconds) / 1e18)
+            kind: .run, code: input, directory: directory, cpuSeconds: configuration.limits.cpuTime.inSeconds)
         let deadline = started + limit
         let outcome = await waitingOffThePool { worker.exchange(request, deadline: deadline, cancellation: $0) }
         switch outcome {

@@ -80,8 +80,8 @@ enum SocketIO {
         }
     }
 
+    /// Capped at a million seconds, so the count always fits poll()'s Int32.
     private static func milliseconds(_ duration: Duration) -> Int {
-        let (seconds, attoseconds) = duration.components
-        return Int(min(seconds, 1_000_000)) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+        Int(min(duration, .seconds(1_000_000)).wholeMilliseconds)
     }
 }
