@@ -1,5 +1,6 @@
 import AgentTools
 import Foundation
+import Synchronization
 
 /// The agent loop: the model writes; when it writes a tool-call marker the tool
 /// runs and its result is appended; the model continues until it answers.
@@ -14,6 +15,9 @@ public struct Planner: Sendable {
     public let tools: [any Tool]
     public let layout: ConversationLayout
     public var options: PlannerOptions
+    /// Each tool's input constraint, built once for the planner's model (a pass over
+    /// its whole vocabulary) and kept for every question after.
+    private let constraints = ConstraintCache()
 
     public init(model: any LanguageModel, tools: [any Tool], layout: ConversationLayout, options: PlannerOptions = PlannerOptions()) {
         self.model = model
@@ -143,7 +147,9 @@ public struct Planner: Sendable {
         let closing = format.closing(for: toolName)
         var constraint: (any TokenConstraint)?
         if let tool, let alphabet = tool.inputAlphabet, let vocabulary = model.vocabulary {
-            constraint = run.constraint(for: tool, alphabet: alphabet, closing: closing, vocabulary: vocabulary)
+            constraint = constraints.constraint(for: tool.name) {
+                MarkerContentConstraint(vocabulary: vocabulary, alphabet: alphabet, closing: closing, maximumLength: tool.maximumInputLength)
+            }
         }
         let budget = min(options.maximumTokens - run.generatedTokens, (tool?.maximumInputLength ?? 4000) / 2 + 8)
         let request = GenerationRequest(
@@ -195,6 +201,18 @@ public struct Planner: Sendable {
     static func truncated(_ text: String, to limit: Int) -> String {
         guard text.count > limit else { return text }
         return String(text.prefix(limit)) + "\n[… \(text.count - limit) more characters cut]"
+    }
+}
+
+/// The constraints a planner has built, by tool name; shared by its copies.
+final class ConstraintCache: Sendable {
+    private let built = Mutex<[String: MarkerContentConstraint]>([:])
+
+    func constraint(for tool: String, build: () -> MarkerContentConstraint) -> MarkerContentConstraint {
+        if let cached = built.withLock({ $0[tool] }) { return cached }
+        let constraint = build()
+        built.withLock { $0[tool] = constraint }
+        return constraint
     }
 }
 

@@ -17,7 +17,6 @@ struct PlannerRun {
     var stoppedBy: String?
     /// Messages added before the final assistant turn (Hermes results).
     var conversation: [Message] = []
-    private var constraints: [String: MarkerContentConstraint] = [:]
 
     init(format: ToolCallFormat, tools: [any Tool], constrained: Bool) {
         self.format = format
@@ -65,16 +64,6 @@ struct PlannerRun {
             }
         }
         return nil
-    }
-
-    /// The constraint for `tool`'s input, built once per run.
-    mutating func constraint(
-        for tool: any Tool, alphabet: Set<Character>, closing: String, vocabulary: TokenVocabulary
-    ) -> MarkerContentConstraint {
-        if let built = constraints[tool.name] { return built }
-        let built = MarkerContentConstraint(vocabulary: vocabulary, alphabet: alphabet, closing: closing, maximumLength: tool.maximumInputLength)
-        constraints[tool.name] = built
-        return built
     }
 
     /// The answer: what the model wrote outside its markers. When it wrote nothing
