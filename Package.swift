@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Ponder: a tool-using agent runtime with its own local inference engine.
 // Targets and their one-directional dependencies are described in DESIGN.md.
 import PackageDescription
@@ -11,12 +11,21 @@ let package = Package(
         .library(name: "AgentTools", targets: ["AgentTools"]),
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "InferenceAdapter", targets: ["InferenceAdapter"]),
+        .library(name: "OpenAIAPI", targets: ["OpenAIAPI"]),
+        .library(name: "RemoteModel", targets: ["RemoteModel"]),
+        .library(name: "APIServer", targets: ["APIServer"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // Exact integers of any size, for the calculator's rational arithmetic.
         .package(url: "https://github.com/attaswift/BigInt", from: "6.0.0"),
+        // `ponder serve`'s HTTP server (no optional traits: no swift-configuration).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // The remote backend's HTTP client.
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Hot loops in C: quantized dot products, dequantization.
@@ -33,6 +42,24 @@ let package = Package(
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.
         .target(name: "InferenceAdapter", dependencies: ["Inference", "Agent"]),
+        // The OpenAI wire format (requests, responses, stream chunks, errors), shared by
+        // the server and the remote backend.
+        .target(name: "OpenAIAPI"),
+        // A remote OpenAI-compatible server as an `Agent.LanguageModel`.
+        .target(
+            name: "RemoteModel",
+            dependencies: [
+                "Agent", "OpenAIAPI", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        // `ponder serve`: the engine and the planner behind an OpenAI-compatible HTTP API.
+        .target(
+            name: "APIServer",
+            dependencies: [
+                "Inference", "InferenceAdapter", "Agent", "AgentTools", "OpenAIAPI",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "ponder",
             dependencies: [
@@ -40,6 +67,9 @@ let package = Package(
                 "AgentTools",
                 "Agent",
                 "InferenceAdapter",
+                "OpenAIAPI",
+                "RemoteModel",
+                "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -63,6 +93,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Python tool against the built `ponder` binary, which its worker re-executes.
         .testTarget(name: "PythonToolTests", dependencies: ["AgentTools", "CZlib", "ponder"]),
+        // The server in process, the remote backend against it, and the official `openai`
+        // Python SDK against `ponder serve` (scripts in Scripts/).
+        .testTarget(
+            name: "ServeTests",
+            dependencies: ["APIServer", "RemoteModel", "OpenAIAPI", "Agent", "AgentTools", "InferenceAdapter", "Inference", "ponder"],
+            exclude: ["Scripts"]),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate", "example-agent"]),
     ],

@@ -1,16 +1,16 @@
 /// Watches streamed text for stop strings. Text that might be the start of a stop
 /// string is held back until it is clear either way, so a stop string never
 /// reaches the output, not even in part.
-struct StopStringMatcher {
-    let stopStrings: [String]
+public struct StopStringMatcher: Sendable {
+    public let stopStrings: [String]
     private var held = ""
 
-    init(stopStrings: [String]) {
+    public init(stopStrings: [String]) {
         self.stopStrings = stopStrings.filter { !$0.isEmpty }
     }
 
     /// Adds text; returns what may be shown now and the stop string, if one was found.
-    mutating func feed(_ text: String) -> (String, String?) {
+    public mutating func feed(_ text: String) -> (String, String?) {
         guard !stopStrings.isEmpty else { return (text, nil) }
         held += text
         // The earliest complete stop string wins.
@@ -45,7 +45,7 @@ struct StopStringMatcher {
     }
 
     /// Whatever is held back, at the end of generation.
-    mutating func flush() -> String {
+    public mutating func flush() -> String {
         defer { held = "" }
         return held
     }

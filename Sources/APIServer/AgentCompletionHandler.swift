@@ -1,0 +1,120 @@
+import Agent
+import AgentTools
+import Foundation
+import Hummingbird
+import OpenAIAPI
+import Synchronization
+
+/// `ponder-agent`: the whole planner on the server. The last user message is the
+/// question, earlier user and assistant messages its history; Ponder's own tools
+/// (fetch, python, calc) run here, and the answer comes back as the assistant's
+/// message. The tool calls are reported in `ponder_steps` (streaming: one
+/// `ponder_step` chunk as each finishes).
+extension OpenAIServer {
+    func agentCompletion(_ body: ChatCompletionRequest, requestBody: RequestBody) async throws -> Response {
+        try SamplingValidation.checkChoiceCount(body.n)
+        if let tools = body.tools, !tools.isEmpty {
+            throw APIError.invalid(
+                "'\(ModelNames.agent)' runs Ponder's own tools on the server; send no 'tools' (or use the model '\(ModelNames.alias)' to call your own)",
+                param: "tools")
+        }
+        if body.logprobs == true {
+            throw APIError.invalid("'logprobs' is not available for '\(ModelNames.agent)'", param: "logprobs")
+        }
+        guard let last = body.messages.last, last.role == .user, !last.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw APIError.invalid("the last message must be the user's question", param: "messages")
+        }
+        let history = body.messages.dropLast().compactMap { message -> Message? in
+            switch message.role {
+            case .user: Message(.user, message.text)
+            case .assistant: Message(.assistant, message.text)
+            case .system, .developer, .tool: nil
+            }
+        }
+        var options = configuration.agentOptions
+        let sampling = try SamplingValidation.engineRequest(
+            temperature: body.temperature ?? options.temperature, topP: body.topP, maxTokens: body.maxCompletionTokens ?? body.maxTokens,
+            maxTokensField: body.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens", stop: nil,
+            seed: body.seed ?? Int64(bitPattern: options.seed), logProbabilities: false, topAlternatives: 0)
+        options.temperature = sampling.temperature
+        options.seed = sampling.seed
+        if sampling.maximumTokens != Int.max { options.maximumTokens = sampling.maximumTokens }
+        let id = Self.newID("chatcmpl")
+        options.outputDirectory = URL(fileURLWithPath: configuration.outputDirectory).appendingPathComponent(id).path
+        let question = last.text
+        let created = Int(Date().timeIntervalSince1970)
+        let model = body.model
+        let includeUsage = body.streamOptions?.includeUsage == true
+        let ticket = try admission.admit()
+        let runOptions = options
+
+        if body.stream == true {
+            return HTTPResponses.eventStream(requestBody: requestBody) { events in
+                defer { ticket.finish() }
+                @Sendable func chunk(_ delta: ChatCompletionChunk.Delta, finish: String? = nil, step: PonderStep? = nil) -> ChatCompletionChunk {
+                    ChatCompletionChunk(id: id, created: created, model: model, choices: [.init(delta: delta, finishReason: finish)], ponderStep: step)
+                }
+                events.send(chunk(.init(role: "assistant", content: "")))
+                try await ticket.wait()
+                let wroteText = Mutex(false)
+                let answer = try await self.runAgent(question, history: history, options: runOptions) { event in
+                    switch event {
+                    case .text(let text):
+                        wroteText.withLock { wrote in
+                            if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { wrote = true }
+                        }
+                        events.send(chunk(.init(content: text)))
+                    case .toolFinished(let step):
+                        events.send(chunk(.init(), step: Self.ponderStep(step)))
+                    case .toolStarted:
+                        break
+                    }
+                }
+                if !wroteText.withLock({ $0 }), !answer.answer.isEmpty {
+                    // The model wrote nothing after its last tool: the result is the answer.
+                    events.send(chunk(.init(content: answer.answer)))
+                }
+                events.send(chunk(.init(), finish: "stop"))
+                if includeUsage {
+                    events.send(ChatCompletionChunk(
+                        id: id, created: created, model: model, choices: [],
+                        usage: Usage(promptTokens: answer.tokens.prompt, completionTokens: answer.tokens.generated)))
+                }
+                events.done()
+            }
+        }
+        let answer = try await requestBody.consumeWithCancellationOnInboundClose { _ in
+            defer { ticket.finish() }
+            try await ticket.wait()
+            return try await self.runAgent(question, history: history, options: runOptions) { _ in }
+        }
+        return HTTPResponses.json(ChatCompletionResponse(
+            id: id, created: created, model: model,
+            choices: [.init(message: ChatCompletionMessage(role: .assistant, content: answer.answer), finishReason: "stop")],
+            usage: Usage(promptTokens: answer.tokens.prompt, completionTokens: answer.tokens.generated),
+            ponderSteps: answer.steps.map(Self.ponderStep)))
+    }
+
+    /// One planner run with fresh tools (a Python session of its own, in the run's folder).
+    func runAgent(
+        _ question: String, history: [Message], options: PlannerOptions, onEvent: @escaping @Sendable (PlannerEvent) -> Void
+    ) async throws -> AgentAnswer {
+        let python = PythonRunner(configuration: PythonConfiguration(sessionDirectory: options.outputDirectory))
+        let tools: [any Tool] = [
+            WebFetcher(options: FetchOptions(allowPrivateAddresses: configuration.allowPrivateAddresses)), python, Calculator(),
+        ]
+        let planner = Planner(model: planningModel, tools: tools, layout: ConversationLayout(prompts: prompts), options: options)
+        do {
+            let answer = try await planner.answer(question, history: history, onEvent: onEvent)
+            await python.stop()
+            return answer
+        } catch {
+            await python.stop()
+            throw error
+        }
+    }
+
+    static func ponderStep(_ step: AgentStep) -> PonderStep {
+        PonderStep(tool: step.tool, input: step.input, output: step.output, ok: step.ok, ms: step.ms)
+    }
+}

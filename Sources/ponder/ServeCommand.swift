@@ -1,0 +1,94 @@
+import APIServer
+import Agent
+import ArgumentParser
+import Foundation
+
+/// `ponder serve`: the model and the agent behind an OpenAI-compatible HTTP API.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the model and the agent over an OpenAI-compatible HTTP API.",
+        discussion: """
+            Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions \
+            (streaming with "stream": true). Model names: the model file's name or \
+            "ponder" run the model itself (with "tools", its reply's calls come back as \
+            tool_calls); "ponder-agent" runs Ponder's planner with its own tools (fetch, \
+            python, calc) on this machine and answers with the result. One request uses the \
+            model at a time, in order of arrival; --queue more may wait, the next gets 503. \
+            Binds to 127.0.0.1 unless --host says otherwise; --api-key requires \
+            "Authorization: Bearer KEY". Examples:
+              ponder serve --port 8080
+              curl http://127.0.0.1:8080/v1/chat/completions -H 'Content-Type: application/json' \\
+                -d '{"model": "ponder-agent", "messages": [{"role": "user", "content": "What is 24*78?"}]}'
+              ponder ask --backend openai --base-url http://127.0.0.1:8080/v1 "What is 24*78?"
+            """)
+
+    @Option(help: "The address to listen on (0.0.0.0: every interface; then also set --api-key).")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0: any free port; the address is printed).")
+    var port = 8080
+
+    @Option(name: .customLong("api-key"), help: ArgumentHelp(
+        "Require 'Authorization: Bearer KEY' on every request (default: $PONDER_SERVE_API_KEY, else none).", valueName: "key"))
+    var apiKey: String?
+
+    @Option(help: "How many requests may wait for the model; one more is refused with 503.")
+    var queue = 16
+
+    @Option(name: .customLong("max-body"), help: ArgumentHelp("Largest request body accepted, in KiB (larger: 413).", valueName: "KiB"))
+    var maxBody = 1024
+
+    @Option(name: .customLong("max-steps"), help: "ponder-agent: at most this many tool calls per request.")
+    var maxSteps = 6
+
+    @Option(name: .customLong("agent-max-tokens"), help: "ponder-agent: generated tokens per request unless the request sets max_tokens.")
+    var agentMaxTokens = 512
+
+    @Option(name: .customLong("time-limit"), help: "ponder-agent: seconds per request before answering with the best so far.")
+    var timeLimit: Double = 300
+
+    @Option(name: .customLong("output-dir"), help: "ponder-agent: folder for files its tools write (one subfolder per request).")
+    var outputDirectory = "ponder-output"
+
+    @Flag(name: .customLong("allow-private"), help: "ponder-agent: let the fetch tool reach loopback and private addresses.")
+    var allowPrivate = false
+
+    @OptionGroup var engine: EngineOptions
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard queue >= 0 else { throw ValidationError("--queue must be 0 or more") }
+        guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
+        guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
+        guard agentMaxTokens > 0 else { throw ValidationError("--agent-max-tokens must be positive") }
+        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            let model = try AgentOptions.loadLocalModel(engine: engine, modelOptions: modelOptions)
+            let key = apiKey ?? ProcessInfo.processInfo.environment["PONDER_SERVE_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
+            if key == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
+                printError("warning: listening on \(host) without --api-key: anyone who can reach this port can use the model and its tools")
+            }
+            let output = URL(fileURLWithPath: outputDirectory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+                .standardized.path
+            let configuration = ServerConfiguration(
+                host: host, port: port, apiKey: key, queueCapacity: queue, maximumBodyBytes: maxBody * 1024, modelName: model.name,
+                agentOptions: PlannerOptions(
+                    maximumSteps: maxSteps, maximumTokens: agentMaxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
+                    outputDirectory: output),
+                allowPrivateAddresses: allowPrivate, outputDirectory: output)
+            let server = OpenAIServer(model: model.model, planningModel: model, prompts: try PromptLibrary.locate(), configuration: configuration)
+            let modelName = model.name
+            try await server.run { boundHost, boundPort in
+                let shown = boundHost.contains(":") ? "[\(boundHost)]" : boundHost
+                FileHandleOutput.writeToStandardError(
+                    "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent)\n")
+            }
+        }
+    }
+}
