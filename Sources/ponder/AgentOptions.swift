@@ -35,6 +35,8 @@ struct AgentOptions: ParsableArguments {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup(title: "Remote model") var backend: BackendOptions
+
     func validate() throws {
         guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or more") }
         guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
@@ -42,8 +44,20 @@ struct AgentOptions: ParsableArguments {
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
     }
 
-    /// The model, loaded from `--model`, `$PONDER_MODEL` or the default location.
-    func loadModel() throws -> LocalLanguageModel {
+    /// The model: a remote server's with `--backend openai`; otherwise the local
+    /// engine's, loaded from `--model`, `$PONDER_MODEL` or the default location.
+    func loadModel() throws -> any LanguageModel {
+        if backend.resolvedBackend == .openai { return try backend.remoteModel() }
+        return try loadLocalModel()
+    }
+
+    /// The local engine's model, loaded from `--model`, `$PONDER_MODEL` or the default location.
+    func loadLocalModel() throws -> LocalLanguageModel {
+        try Self.loadLocalModel(engine: engine, modelOptions: modelOptions)
+    }
+
+    /// The local engine's model as `engine` and `modelOptions` describe it (also for `serve`).
+    static func loadLocalModel(engine: EngineOptions, modelOptions: ModelOptions) throws -> LocalLanguageModel {
         engine.applyThreads()
         let path = try ModelLocator.resolve(explicit: modelOptions.model)
         let model = try Model(path: path)
@@ -78,7 +92,7 @@ struct AgentOptions: ParsableArguments {
     }
 
     /// A planner over `model` with this command's tools and limits.
-    func planner(model: LocalLanguageModel, python: PythonRunner, toolsEnabled: Bool = true) throws -> Planner {
+    func planner(model: any LanguageModel, python: PythonRunner, toolsEnabled: Bool = true) throws -> Planner {
         Planner(
             model: model, tools: toolsEnabled ? tools(python: python) : [],
             layout: ConversationLayout(prompts: try PromptLibrary.locate()), options: plannerOptions)
