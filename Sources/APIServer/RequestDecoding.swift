@@ -24,13 +24,18 @@ enum RequestDecoding {
             return .invalid("missing required field '\(path)'", param: path)
         case .typeMismatch(let type, let context):
             let path = fieldPath(context.codingPath)
+            if path.isEmpty { return .invalid("the request body must be a JSON object") }
             return .invalid("'\(path)' has the wrong type: expected \(typeName(type))", param: path)
         case .valueNotFound(let type, let context):
             let path = fieldPath(context.codingPath)
             return .invalid("'\(path)' is null: expected \(typeName(type))", param: path)
         case .dataCorrupted(let context):
             let path = fieldPath(context.codingPath)
-            if path.isEmpty { return .invalid("the request body is not a JSON object of the expected shape") }
+            if path.isEmpty {
+                // The body parsed as JSON before: a value is of the wrong kind, e.g. a
+                // fraction where a whole number belongs (Foundation names no field then).
+                return .invalid("a field has a value of the wrong kind (a fraction where a whole number belongs, or a number too large)")
+            }
             return .invalid("'\(path)' is not valid: \(context.debugDescription)", param: path)
         @unknown default:
             return .invalid("the request body could not be read")

@@ -74,8 +74,18 @@ public struct ChatCompletionMessage: Codable, Sendable, Equatable {
     /// The call a tool message answers.
     public var toolCallID: String?
 
-    public enum Role: String, Codable, Sendable {
+    public enum Role: String, Codable, Sendable, CaseIterable {
         case system, developer, user, assistant, tool
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            let name = try container.decode(String.self)
+            guard let role = Role(rawValue: name) else {
+                let names = Role.allCases.map(\.rawValue).joined(separator: ", ")
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected one of \(names), got '\(name)'")
+            }
+            self = role
+        }
     }
 
     public init(role: Role, content: String?, toolCalls: [ToolCallObject]? = nil, toolCallID: String? = nil) {
