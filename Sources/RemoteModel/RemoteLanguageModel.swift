@@ -55,9 +55,10 @@ public final class RemoteLanguageModel: LanguageModel {
     private static func client(timeout: Int) -> HTTPClient {
         clients.withLock { clients in
             if let client = clients[timeout] { return client }
-            let client = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: HTTPClient.Configuration(timeout: .init(connect: .seconds(Int64(min(timeout, 30))), read: .seconds(Int64(timeout)))))
+            var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(Int64(min(timeout, 30))), read: .seconds(Int64(timeout))))
+            // A refused connection is reported at once, not retried until the timeout.
+            configuration.connectionPool.retryConnectionEstablishment = false
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             clients[timeout] = client
             return client
         }
