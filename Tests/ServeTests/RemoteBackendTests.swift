@@ -126,6 +126,7 @@ final class PieceLog: Sendable {
     private let pieces = Mutex<[String]>([])
     func add(_ piece: String) { pieces.withLock { $0.append(piece) } }
     var joined: String { pieces.withLock { $0.joined() } }
+    var all: [String] { pieces.withLock { $0 } }
 }
 
 /// A TCP port that accepts connections and never answers.
