@@ -88,11 +88,11 @@ extension OpenAIServer {
             try await ticket.wait()
             return try await self.runAgent(question, history: history, options: runOptions) { _ in }
         }
-        return HTTPResponses.json(ChatCompletionResponse(
+        return HTTPResponses.closing(HTTPResponses.json(ChatCompletionResponse(
             id: id, created: created, model: model,
             choices: [.init(message: ChatCompletionMessage(role: .assistant, content: answer.answer), finishReason: "stop")],
             usage: Usage(promptTokens: answer.tokens.prompt, completionTokens: answer.tokens.generated),
-            ponderSteps: answer.steps.map(Self.ponderStep)))
+            ponderSteps: answer.steps.map(Self.ponderStep))))
     }
 
     /// One planner run with fresh tools (a Python session of its own, in the run's folder).

@@ -51,11 +51,11 @@ extension OpenAIServer {
             return try await self.reply(to: job) { _ in }
         }
         let message = ChatCompletionMessage(role: .assistant, content: reply.content, toolCalls: reply.calls.isEmpty ? nil : reply.calls)
-        return HTTPResponses.json(ChatCompletionResponse(
+        return HTTPResponses.closing(HTTPResponses.json(ChatCompletionResponse(
             id: job.id, created: job.created, model: job.model,
             choices: [.init(message: message, logprobs: Self.chatLogProbabilities(reply.tokens, asked: job.engineRequest.logProbabilities),
                             finishReason: reply.finishReason, stopReason: reply.stopReason)],
-            usage: reply.usage))
+            usage: reply.usage)))
     }
 
     func prepareChat(_ body: ChatCompletionRequest) throws(APIError) -> ChatJob {

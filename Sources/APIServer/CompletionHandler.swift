@@ -36,11 +36,11 @@ extension OpenAIServer {
             try await ticket.wait()
             return try await self.engine.generate(prompt: job.tokens, request: job.engineRequest) { _ in true }
         }
-        return HTTPResponses.json(CompletionResponse(
+        return HTTPResponses.closing(HTTPResponses.json(CompletionResponse(
             id: job.id, created: job.created, model: job.model,
             choices: [.init(text: result.text, logprobs: Self.completionLogProbabilities(result.tokens, asked: job.engineRequest.logProbabilities),
                             finishReason: result.finish.finishReason, stopReason: result.finish.stopReason)],
-            usage: Usage(promptTokens: result.promptTokens, completionTokens: result.completionTokens)))
+            usage: Usage(promptTokens: result.promptTokens, completionTokens: result.completionTokens))))
     }
 
     func prepareCompletion(_ body: CompletionRequest) throws(APIError) -> CompletionJob {

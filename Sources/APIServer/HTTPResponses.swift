@@ -27,6 +27,15 @@ enum HTTPResponses {
             body: ResponseBody(byteBuffer: ByteBuffer(string: jsonText(value))))
     }
 
+    /// `response`, saying the connection ends after it: a request that watched for its
+    /// client leaving (`consumeWithCancellationOnInboundClose`) cannot keep the
+    /// connection for another, and a client told so does not try.
+    static func closing(_ response: Response) -> Response {
+        var response = response
+        response.headers[.connection] = "close"
+        return response
+    }
+
     static func error(_ error: APIError) -> Response {
         var response = json(error.body, status: HTTPResponse.Status(code: error.status))
         if error.status == 401 { response.headers[.wwwAuthenticate] = "Bearer" }
@@ -41,7 +50,7 @@ enum HTTPResponses {
         requestBody: RequestBody, _ produce: @escaping @Sendable (_ events: EventWriter) async throws -> Void
     ) -> Response {
         Response(
-            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache"],
+            status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-cache", .connection: "close"],
             body: ResponseBody { writer in
                 try await requestBody.consumeWithCancellationOnInboundClose { _ in
                     let events = EventWriter()

@@ -106,9 +106,17 @@ public final class RemoteLanguageModel: LanguageModel {
     /// Sends `request`; an error status becomes `RemoteModelError.status` with the
     /// server's message.
     func send(_ request: HTTPClientRequest, url: String) async throws -> HTTPClientResponse {
-        let response: HTTPClientResponse
+        var response: HTTPClientResponse
         do {
             response = try await client.execute(request, deadline: .now() + .hours(24))
+        } catch where Self.isClosedConnection(error) {
+            // A kept-alive connection the server had closed: nothing was processed, so
+            // the request is sent once more on a new one.
+            do {
+                response = try await client.execute(request, deadline: .now() + .hours(24))
+            } catch {
+                throw describe(error, url: url)
+            }
         } catch {
             throw describe(error, url: url)
         }
@@ -126,6 +134,12 @@ public final class RemoteLanguageModel: LanguageModel {
         } catch {
             throw describe(error, url: url)
         }
+    }
+
+    static func isClosedConnection(_ error: any Error) -> Bool {
+        if let client = error as? HTTPClientError, client == .remoteConnectionClosed { return true }
+        if let channel = error as? ChannelError, channel == .ioOnClosedChannel { return true }
+        return false
     }
 
     /// The message of an OpenAI-style error body (or the body's text).

@@ -5,119 +5,121 @@ import OpenAIAPI
 import Synchronization
 import Testing
 
-/// The remote backend (`--backend openai`) against `ponder serve` and, when it is
-/// installed (tools/install-llama-server), llama-cpp-python's server.
-@Suite(.serialized)
-struct RemoteBackendTests {
-    struct AskJSON: Decodable {
-        struct Step: Decodable {
-            let tool: String
-            let output: String
-        }
-
-        let answer: String
-        let steps: [Step]
-    }
-
-    static func ask(_ arguments: [String], environment: [String: String] = [:]) async throws -> (ServeTestSupport.Output, AskJSON?) {
-        let output = try await ServeTestSupport.run(ServeTestSupport.ponder, ["ask", "--json"] + arguments, environment: environment, timeout: 300)
-        return (output, try? JSONDecoder().decode(AskJSON.self, from: Data(output.standardOutput.utf8)))
-    }
-
-    @Test("ask --backend openai answers through ponder serve, by chat (the assistant's text continued) and by /v1/completions (--api-template)")
-    func askThroughServe() async throws {
-        try await ServerProcess.with { server in
-            for extra in [[String](), ["--api-template", "chatml"]] {
-                let (output, answer) = try await Self.ask(["--backend", "openai", "--base-url", server.baseURL, "--api-model", "ponder"] + extra + ["What is 24*78?"])
-                #expect(output.status == 0, "\(extra): \(output.combined)")
-                let json = try #require(answer, "\(extra): \(output.combined)")
-                #expect(json.answer.contains("1872"), "\(extra): \(json.answer)")
-                #expect(json.steps.map(\.tool) == ["calc"] && json.steps.first?.output == "1872", "\(extra)")
+extension ServerProcessTests {
+    /// The remote backend (`--backend openai`) against `ponder serve` and, when it is
+    /// installed (tools/install-llama-server), llama-cpp-python's server.
+    @Suite
+    struct RemoteBackendTests {
+        struct AskJSON: Decodable {
+            struct Step: Decodable {
+                let tool: String
+                let output: String
             }
-            // From the environment, with the model name asked of the server.
-            let (output, answer) = try await Self.ask(
-                ["What is 15% of 80?"], environment: ["PONDER_BACKEND": "openai", "PONDER_BASE_URL": server.baseURL])
-            #expect(output.status == 0, "\(output.combined)")
-            #expect(answer?.answer.contains("12") == true && answer?.steps.first?.tool == "calc", "\(output.combined)")
-        }
-    }
 
-    @Test("chat --backend openai keeps the conversation across turns")
-    func chatThroughServe() async throws {
-        try await ServerProcess.with { server in
-            let process = try await ServeTestSupport.run(
-                "/bin/sh", ["-c", "printf 'What is 24*78?\\n/quit\\n' | \"$0\" chat --backend openai --base-url \"$1\" --api-model ponder",
-                            ServeTestSupport.ponder, server.baseURL])
-            #expect(process.status == 0, "\(process.combined)")
-            #expect(process.standardOutput.contains("1872"), "\(process.combined)")
-        }
-    }
-
-    @Test("errors are clear: no server, a wrong model name, a wrong key, a silent server, a bad URL")
-    func errors() async throws {
-        let nobody = try await Self.ask(["--backend", "openai", "--base-url", "http://127.0.0.1:9/v1", "--api-model", "x", "hi"]).0
-        #expect(nobody.status == 1)
-        #expect(nobody.standardError.contains("cannot reach the model server at http://127.0.0.1:9/v1/chat/completions"), "\(nobody.standardError)")
-        let missingURL = try await Self.ask(["--backend", "openai", "hi"]).0
-        #expect(missingURL.status == 2 && missingURL.standardError.contains("--base-url"), "\(missingURL.standardError)")
-
-        try await ServerProcess.with(["--api-key", "right-key"]) { server in
-            let wrongModel = try await Self.ask(
-                ["--backend", "openai", "--base-url", server.baseURL, "--api-model", "gpt-5", "--api-key", "right-key", "hi"]).0
-            #expect(wrongModel.status == 1)
-            #expect(wrongModel.standardError.contains("answered 404: the model 'gpt-5' does not exist"), "\(wrongModel.standardError)")
-            let wrongKey = try await Self.ask(["--backend", "openai", "--base-url", server.baseURL, "--api-key", "wrong", "hi"]).0
-            #expect(wrongKey.standardError.contains("answered 401"), "\(wrongKey.standardError)")
+            let answer: String
+            let steps: [Step]
         }
 
-        let listener = try SilentListener()
-        defer { listener.close() }
-        let model = try RemoteLanguageModel(baseURL: "http://127.0.0.1:\(listener.port)/v1", apiModel: "x", timeout: 1)
-        let session = try await model.makeSession()
-        try await session.start([Message(.user, "hi")], assistantPrefix: "", stablePrefix: 0)
-        await #expect(throws: RemoteModelError.timedOut(url: "http://127.0.0.1:\(listener.port)/v1/chat/completions", seconds: 1)) {
-            _ = try await session.generate(GenerationRequest(maximumTokens: 4)) { _ in true }
+        static func ask(_ arguments: [String], environment: [String: String] = [:]) async throws -> (ServeTestSupport.Output, AskJSON?) {
+            let output = try await ServeTestSupport.run(ServeTestSupport.ponder, ["ask", "--json"] + arguments, environment: environment, timeout: 300)
+            return (output, try? JSONDecoder().decode(AskJSON.self, from: Data(output.standardOutput.utf8)))
         }
-        #expect(throws: RemoteModelError.invalidBaseURL("localhost:8080")) { try RemoteLanguageModel(baseURL: "localhost:8080", apiModel: "x") }
-    }
 
-    @Test("a remote session: stop strings reported and kept in the context, log-probabilities, forks independent")
-    func session() async throws {
-        try await ServerProcess.with { server in
-            let model = try RemoteLanguageModel(baseURL: server.baseURL, apiModel: "ponder")
-            #expect(model.vocabulary == nil)
+        @Test("ask --backend openai answers through ponder serve, by chat (the assistant's text continued) and by /v1/completions (--api-template)")
+        func askThroughServe() async throws {
+            try await ServerProcess.with { server in
+                for extra in [[String](), ["--api-template", "chatml"]] {
+                    let (output, answer) = try await Self.ask(["--backend", "openai", "--base-url", server.baseURL, "--api-model", "ponder"] + extra + ["What is 24*78?"])
+                    #expect(output.status == 0, "\(extra): \(output.combined)")
+                    let json = try #require(answer, "\(extra): \(output.combined)")
+                    #expect(json.answer.contains("1872"), "\(extra): \(json.answer)")
+                    #expect(json.steps.map(\.tool) == ["calc"] && json.steps.first?.output == "1872", "\(extra)")
+                }
+                // From the environment, with the model name asked of the server.
+                let (output, answer) = try await Self.ask(
+                    ["What is 15% of 80?"], environment: ["PONDER_BACKEND": "openai", "PONDER_BASE_URL": server.baseURL])
+                #expect(output.status == 0, "\(output.combined)")
+                #expect(answer?.answer.contains("12") == true && answer?.steps.first?.tool == "calc", "\(output.combined)")
+            }
+        }
+
+        @Test("chat --backend openai keeps the conversation across turns")
+        func chatThroughServe() async throws {
+            try await ServerProcess.with { server in
+                let process = try await ServeTestSupport.run(
+                    "/bin/sh", ["-c", "printf 'What is 24*78?\\n/quit\\n' | \"$0\" chat --backend openai --base-url \"$1\" --api-model ponder",
+                                ServeTestSupport.ponder, server.baseURL])
+                #expect(process.status == 0, "\(process.combined)")
+                #expect(process.standardOutput.contains("1872"), "\(process.combined)")
+            }
+        }
+
+        @Test("errors are clear: no server, a wrong model name, a wrong key, a silent server, a bad URL")
+        func errors() async throws {
+            let nobody = try await Self.ask(["--backend", "openai", "--base-url", "http://127.0.0.1:9/v1", "--api-model", "x", "hi"]).0
+            #expect(nobody.status == 1)
+            #expect(nobody.standardError.contains("cannot reach the model server at http://127.0.0.1:9/v1/chat/completions"), "\(nobody.standardError)")
+            let missingURL = try await Self.ask(["--backend", "openai", "hi"]).0
+            #expect(missingURL.status == 2 && missingURL.standardError.contains("--base-url"), "\(missingURL.standardError)")
+
+            try await ServerProcess.with(["--api-key", "right-key"]) { server in
+                let wrongModel = try await Self.ask(
+                    ["--backend", "openai", "--base-url", server.baseURL, "--api-model", "gpt-5", "--api-key", "right-key", "hi"]).0
+                #expect(wrongModel.status == 1)
+                #expect(wrongModel.standardError.contains("answered 404: the model 'gpt-5' does not exist"), "\(wrongModel.standardError)")
+                let wrongKey = try await Self.ask(["--backend", "openai", "--base-url", server.baseURL, "--api-key", "wrong", "hi"]).0
+                #expect(wrongKey.standardError.contains("answered 401"), "\(wrongKey.standardError)")
+            }
+
+            let listener = try SilentListener()
+            defer { listener.close() }
+            let model = try RemoteLanguageModel(baseURL: "http://127.0.0.1:\(listener.port)/v1", apiModel: "x", timeout: 1)
             let session = try await model.makeSession()
-            try await session.start([Message(.user, "Count from 1 to 10, separated by commas.")], assistantPrefix: "", stablePrefix: 0)
-            let pieces = PieceLog()
-            let first = try await session.generate(GenerationRequest(maximumTokens: 40, stopStrings: ["5"], logProbabilities: true)) {
-                pieces.add($0)
-                return true
+            try await session.start([Message(.user, "hi")], assistantPrefix: "", stablePrefix: 0)
+            await #expect(throws: RemoteModelError.timedOut(url: "http://127.0.0.1:\(listener.port)/v1/chat/completions", seconds: 1)) {
+                _ = try await session.generate(GenerationRequest(maximumTokens: 4)) { _ in true }
             }
-            #expect(first.stopReason == .stopString("5"), "\(first)")
-            #expect(!first.text.contains("5") && first.text.contains("4"), "\(first.text)")
-            #expect(pieces.joined == first.text)
-            #expect(first.logProbabilities.count == first.tokenCount && first.tokenCount > 0 && first.logProbabilities.allSatisfy { $0 <= 0 })
-
-            // A fork continues from the same point; what one appends the other does not see.
-            let branch = try await session.fork()
-            try await branch.append(", ")
-            let original = try await session.generate(GenerationRequest(maximumTokens: 3)) { _ in true }
-            let forked = try await branch.generate(GenerationRequest(maximumTokens: 3)) { _ in true }
-            #expect(original.text.hasPrefix(",") || original.text.hasPrefix(" "), "\(original.text)")
-            #expect(!forked.text.hasPrefix(","), "\(forked.text)")
-            #expect(await session.usage.generated == first.tokenCount + original.tokenCount)
+            #expect(throws: RemoteModelError.invalidBaseURL("localhost:8080")) { try RemoteLanguageModel(baseURL: "localhost:8080", apiModel: "x") }
         }
-    }
 
-    @Test("against llama-cpp-python's server (when tools/install-llama-server has installed it)",
-          .enabled(if: FileManager.default.isExecutableFile(atPath: LlamaServer.python)))
-    func llamaCppPython() async throws {
-        let server = try await LlamaServer.start()
-        defer { server.stop() }
-        let (output, answer) = try await Self.ask(
-            ["--backend", "openai", "--base-url", server.baseURL, "--api-template", "chatml", "--api-timeout", "300", "What is 24*78?"])
-        #expect(output.status == 0, "\(output.combined)")
-        #expect(answer?.answer.contains("1872") == true && answer?.steps.map(\.tool) == ["calc"], "\(output.combined)")
+        @Test("a remote session: stop strings reported and kept in the context, log-probabilities, forks independent")
+        func session() async throws {
+            try await ServerProcess.with { server in
+                let model = try RemoteLanguageModel(baseURL: server.baseURL, apiModel: "ponder")
+                #expect(model.vocabulary == nil)
+                let session = try await model.makeSession()
+                try await session.start([Message(.user, "Count from 1 to 10, separated by commas.")], assistantPrefix: "", stablePrefix: 0)
+                let pieces = PieceLog()
+                let first = try await session.generate(GenerationRequest(maximumTokens: 40, stopStrings: ["5"], logProbabilities: true)) {
+                    pieces.add($0)
+                    return true
+                }
+                #expect(first.stopReason == .stopString("5"), "\(first)")
+                #expect(!first.text.contains("5") && first.text.contains("4"), "\(first.text)")
+                #expect(pieces.joined == first.text)
+                #expect(first.logProbabilities.count == first.tokenCount && first.tokenCount > 0 && first.logProbabilities.allSatisfy { $0 <= 0 })
+
+                // A fork continues from the same point; what one appends the other does not see.
+                let branch = try await session.fork()
+                try await branch.append(", ")
+                let original = try await session.generate(GenerationRequest(maximumTokens: 3)) { _ in true }
+                let forked = try await branch.generate(GenerationRequest(maximumTokens: 3)) { _ in true }
+                #expect(original.text.hasPrefix(",") || original.text.hasPrefix(" "), "\(original.text)")
+                #expect(!forked.text.hasPrefix(","), "\(forked.text)")
+                #expect(await session.usage.generated == first.tokenCount + original.tokenCount)
+            }
+        }
+
+        @Test("against llama-cpp-python's server (when tools/install-llama-server has installed it)",
+              .enabled(if: FileManager.default.isExecutableFile(atPath: LlamaServer.python)))
+        func llamaCppPython() async throws {
+            let server = try await LlamaServer.start()
+            defer { server.stop() }
+            let (output, answer) = try await Self.ask(
+                ["--backend", "openai", "--base-url", server.baseURL, "--api-template", "chatml", "--api-timeout", "300", "What is 24*78?"])
+            #expect(output.status == 0, "\(output.combined)")
+            #expect(answer?.answer.contains("1872") == true && answer?.steps.map(\.tool) == ["calc"], "\(output.combined)")
+        }
     }
 }
 
@@ -170,7 +172,7 @@ final class LlamaServer: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = ["-m", "llama_cpp.server", "--model", "models/SmolLM2-135M-Instruct.Q4_1.gguf", "--host", "127.0.0.1",
-                             "--port", "\(port)", "--n_ctx", "4096", "--n_threads", "2"]
+                             "--port", "\(port)", "--n_ctx", "4096", "--n_threads", "1"]
         process.currentDirectoryURL = ServeTestSupport.repositoryRoot
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -89,11 +89,12 @@ final class ServerProcess: Sendable {
         self.log = log
     }
 
-    /// Starts `ponder serve --port 0 ARGUMENTS` and waits until it listens.
+    /// Starts `ponder serve --port 0 ARGUMENTS` and waits until it listens. The engine
+    /// gets one thread, so the test process keeps a core while the server works.
     static func start(_ arguments: [String] = []) async throws -> ServerProcess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ServeTestSupport.ponder)
-        process.arguments = ["serve", "--port", "0", "--output-dir", FileManager.default.temporaryDirectory.appendingPathComponent("ponder-serve-tests").path] + arguments
+        process.arguments = ["serve", "--port", "0", "-t", "1", "--output-dir", FileManager.default.temporaryDirectory.appendingPathComponent("ponder-serve-tests").path] + arguments
         process.currentDirectoryURL = ServeTestSupport.repositoryRoot
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "PONDER_MODEL")
