@@ -18,9 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
             Binds to 127.0.0.1 unless --host says otherwise; --api-key requires \
             "Authorization: Bearer KEY". Examples:
               ponder serve --port 8080
-              curl http://127.0.0.1:8080/v1/chat/completions -H 'Content-Type: application/json' \\
-                -d '{"model": "ponder-agent", "messages": [{"role": "user", "content": "What is 24*78?"}]}'
-              ponder ask --backend openai --base-url http://127.0.0.1:8080/v1 "What is 24*78?"
+              ponder serve --host 0.0.0.0 --api-key KEY --queue 32
+              ponder ask --backend openai --base-url http://127.0.0.1:8080/v1 "Hi"
             """)
 
     @Option(help: "The address to listen on (0.0.0.0: every interface; then also set --api-key).")
