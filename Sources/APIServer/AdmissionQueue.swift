@@ -65,6 +65,12 @@ final class AdmissionQueue: Sendable {
             self.id = id
         }
 
+        /// A ticket dropped unfinished (a response that was never written) gives its
+        /// place back too.
+        deinit {
+            finish()
+        }
+
         /// Waits for a slot (first come, first served); throws CancellationError when
         /// the task is cancelled while waiting.
         func wait() async throws {

@@ -34,6 +34,21 @@ struct AdmissionQueueTests {
         #expect(queue.load == (running: 0, waiting: 0))
     }
 
+    @Test("a ticket dropped without finishing gives its place back")
+    func droppedTicket() async throws {
+        let queue = AdmissionQueue(capacity: 0)
+        do {
+            let ticket = try queue.admit()
+            try await ticket.wait()
+            #expect(queue.load == (running: 1, waiting: 0))
+            #expect(throws: APIError.self) { try queue.admit() }
+        }
+        #expect(queue.load == (running: 0, waiting: 0))
+        let next = try queue.admit()
+        try await next.wait()
+        next.finish()
+    }
+
     @Test("a waiter that is cancelled leaves the queue and frees its place")
     func cancellation() async throws {
         let queue = AdmissionQueue(capacity: 1)
