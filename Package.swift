@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.
         .target(name: "InferenceAdapter", dependencies: ["Inference", "Agent"]),
+        // The Game of 24 as a deliberation task (rules, checker; prompts in its folder):
+        // an example of a task written against the library, built into `ponder ask`.
+        .target(name: "Game24", dependencies: ["Agent", "AgentTools"], path: "examples/Game24", exclude: ["prompts"]),
         .executableTarget(
             name: "ponder",
             dependencies: [
@@ -40,6 +43,7 @@ let package = Package(
                 "AgentTools",
                 "Agent",
                 "InferenceAdapter",
+                "Game24",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +62,7 @@ let package = Package(
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference", "Game24"]),
         // zlib, for the Python tests' PNG decoder.
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Python tool against the built `ponder` binary, which its worker re-executes.
