@@ -32,9 +32,14 @@ final class DeliberationDisplay: Sendable {
         if terminal, shownOnce.withLock({ $0 }) { FileHandleOutput.writeToStandardError("\r\u{1B}[2K") }
     }
 
+    /// "30" or "2.5".
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%g", duration.inSeconds)
+    }
+
     static func line(_ progress: DeliberationProgress) -> String {
         let elapsed = String(format: "%.1f", progress.elapsed.inSeconds)
-        let budget = String(format: "%g", progress.budget.inSeconds)
+        let budget = seconds(progress.budget)
         let answers = progress.answers == 1 ? "1 answer" : "\(progress.answers) answers"
         let thoughts = progress.thoughts == 1 ? "1 thought" : "\(progress.thoughts) thoughts"
         return "thinking \(elapsed)/\(budget) s · \(thoughts), \(progress.expanded) expanded · "

@@ -97,3 +97,19 @@ struct DeliberateCommandTests {
         #expect((json.tree?.nodes.count ?? 0) > 1)
     }
 }
+
+extension DeliberateCommandTests {
+    @Test("chat: /think SECONDS QUESTION, and /think before the next question")
+    func chatThink() async throws {
+        let script = "/think 6 What is 17 * 23?\n/think 3\nUse the numbers 4 4 6 8 and + - * / to make 24.\nWhat is 2+3?\n/quit\n"
+        let result = try await CommandLineTests.run(["chat"], input: script)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("391"))
+        #expect(result.standardError.contains("(step by step)"))
+        #expect(result.standardError.contains("the next question is answered after thinking for 3 s"))
+        #expect(result.standardError.contains("(game of 24)"))
+        // /think applies to one question: the next is answered at once.
+        #expect(result.standardError.components(separatedBy: "thought for").count == 3)
+        #expect(result.standardOutput.contains("5"))
+    }
+}
