@@ -42,6 +42,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.
         .target(name: "InferenceAdapter", dependencies: ["Inference", "Agent"]),
+        // The Game of 24 as a deliberation task (rules, checker; prompts in its folder):
+        // an example of a task written against the library, built into `ponder ask`.
+        .target(name: "Game24", dependencies: ["Agent", "AgentTools"], path: "examples/Game24", exclude: ["prompts"]),
         // The OpenAI wire format (requests, responses, stream chunks, errors), shared by
         // the server and the remote backend.
         .target(name: "OpenAIAPI"),
@@ -67,6 +70,7 @@ let package = Package(
                 "AgentTools",
                 "Agent",
                 "InferenceAdapter",
+                "Game24",
                 "OpenAIAPI",
                 "RemoteModel",
                 "APIServer",
@@ -88,7 +92,7 @@ let package = Package(
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference", "Game24"]),
         // zlib, for the Python tests' PNG decoder.
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Python tool against the built `ponder` binary, which its worker re-executes.

@@ -4,7 +4,15 @@ Arithmetic: correct when a number in the answer equals the expected value (comma
 ignored, decimals compared to 1e-6 relative). Browsing: correct when the answer
 contains the expected text (case and thousands separators ignored); the pages are
 served on 127.0.0.1 by this script. Plotting: correct when a PNG file was produced.
+Game of 24 (game24.jsonl: the puzzles of ranks 1, 31, 61, ..., 871 of the public
+4nums.com list, a development set): correct when the answer contains an expression
+that uses the four numbers, each once, and equals 24 in exact arithmetic.
+
+Modes: tools, no-tools, and deliberate-N (tools, `--deliberate N`). For deliberate
+modes the table adds thoughts per second and how far runs that used their whole
+budget went over it.
 """
+import ast
 import argparse
 import functools
 import http.server
@@ -17,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from fractions import Fraction
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SETS = os.path.join(HERE, "eval-sets")
@@ -57,7 +66,53 @@ def plotting_correct(item, result):
     return False
 
 
-SCORERS = {"arithmetic": arithmetic_correct, "browsing": browsing_correct, "plotting": plotting_correct}
+EXPRESSION = re.compile(r"[\d(][\d\s+\-*/×÷x().]*[\d)]")
+
+
+def exact_value(node):
+    """The exact value of an arithmetic expression tree (numbers, + - * /), or None."""
+    if isinstance(node, ast.Expression):
+        return exact_value(node.body)
+    if isinstance(node, ast.Constant) and isinstance(node.value, int):
+        return Fraction(node.value)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        value = exact_value(node.operand)
+        return None if value is None else -value
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div)):
+        left, right = exact_value(node.left), exact_value(node.right)
+        if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
+            return None
+        return {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}.get(type(node.op)) \
+            if not isinstance(node.op, ast.Div) else left / right
+    return None
+
+
+def game24_correct(item, result):
+    for candidate in EXPRESSION.findall(result.get("answer", "")):
+        text = candidate.replace("×", "*").replace("÷", "/").replace("x", "*")
+        if sorted(int(n) for n in re.findall(r"\d+", text)) != sorted(item["numbers"]) or "." in text:
+            continue
+        try:
+            value = exact_value(ast.parse(text, mode="eval"))
+        except SyntaxError:
+            continue
+        if value == 24:
+            return True
+    return False
+
+
+SCORERS = {"arithmetic": arithmetic_correct, "browsing": browsing_correct, "plotting": plotting_correct, "game24": game24_correct}
+
+
+def mode_arguments(mode):
+    """ponder ask arguments of a mode: tools, no-tools or deliberate-N."""
+    if mode == "tools":
+        return []
+    if mode == "no-tools":
+        return ["--no-tools"]
+    if mode.startswith("deliberate-"):
+        return ["--deliberate", mode.split("-", 1)[1]]
+    raise SystemExit(f"unknown mode {mode!r} (tools, no-tools, deliberate-N)")
 
 
 class PageServer:
@@ -79,10 +134,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def ask(ponder, question, tools, output_dir, extra, timeout):
-    command = [ponder, "ask", "--json", "--allow-private", "--output-dir", output_dir] + extra
-    if not tools:
-        command.append("--no-tools")
+def ask(ponder, question, mode, output_dir, extra, timeout):
+    command = [ponder, "ask", "--json", "--allow-private", "--output-dir", output_dir] + mode_arguments(mode) + extra
     command.append(question)
     started = time.monotonic()
     try:
@@ -109,8 +162,8 @@ def load(name, base):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ponder", required=True, help="the ponder binary")
-    parser.add_argument("--sets", default="arithmetic,browsing,plotting", help="comma-separated: arithmetic, browsing, plotting")
-    parser.add_argument("--modes", default="tools,no-tools", help="comma-separated: tools, no-tools")
+    parser.add_argument("--sets", default="arithmetic,browsing,plotting", help="comma-separated: arithmetic, browsing, plotting, game24")
+    parser.add_argument("--modes", default="tools,no-tools", help="comma-separated: tools, no-tools, deliberate-N (N seconds)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions of each set")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per question")
     parser.add_argument("--results", help="write every answer as JSON lines to this file")
@@ -126,10 +179,15 @@ def main():
             if args.limit:
                 items = items[: args.limit]
             for mode in args.modes.split(","):
-                correct, steps, seconds = 0, [], []
+                correct, steps, seconds, thoughts, overruns = 0, [], [], 0, []
+                budget = float(mode.split("-", 1)[1]) if mode.startswith("deliberate-") else None
                 for item in items:
                     output_dir = os.path.join(scratch, mode, item["id"])
-                    result, elapsed = ask(args.ponder, item["question"], mode == "tools", output_dir, args.extra, args.timeout)
+                    result, elapsed = ask(args.ponder, item["question"], mode, output_dir, args.extra, args.timeout)
+                    tree = result.get("tree") or {}
+                    thoughts += max(0, len(tree.get("nodes", [])) - 1)
+                    if budget is not None and (result.get("stopped_by") or "").startswith("the time budget"):
+                        overruns.append(elapsed - budget)
                     ok = SCORERS[set_name](item, result)
                     correct += ok
                     steps.append(len(result.get("steps", [])))
@@ -143,16 +201,20 @@ def main():
                 print(file=sys.stderr)
                 rows.append((set_name, mode, len(items), 100.0 * correct / max(1, len(items)),
                              statistics.mean(steps) if steps else 0, statistics.mean(seconds) if seconds else 0,
-                             statistics.median(seconds) if seconds else 0, max(seconds) if seconds else 0))
+                             statistics.median(seconds) if seconds else 0, max(seconds) if seconds else 0,
+                             thoughts / sum(seconds) if budget is not None and seconds else None, overruns))
     if args.results:
         with open(args.results, "w", encoding="utf-8") as file:
             for record in records:
                 file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    print("| set | mode | questions | accuracy | tool calls / question | mean s | median s | max s |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for set_name, mode, count, accuracy, mean_steps, mean_seconds, median_seconds, max_seconds in rows:
-        print(f"| {set_name} | {mode} | {count} | {accuracy:.1f}% | {mean_steps:.2f} | {mean_seconds:.2f} | {median_seconds:.2f} | {max_seconds:.2f} |")
+    print("| set | mode | questions | accuracy | tool calls / question | mean s | median s | max s | thoughts/s | over budget: runs, median, max s |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for set_name, mode, count, accuracy, mean_steps, mean_seconds, median_seconds, max_seconds, rate, overruns in rows:
+        rate_text = f"{rate:.1f}" if rate is not None else ""
+        over_text = f"{len(overruns)}, {statistics.median(overruns):+.2f}, {max(overruns):+.2f}" if overruns else ""
+        print(f"| {set_name} | {mode} | {count} | {accuracy:.1f}% | {mean_steps:.2f} | {mean_seconds:.2f} | {median_seconds:.2f} "
+              f"| {max_seconds:.2f} | {rate_text} | {over_text} |")
 
 
 if __name__ == "__main__":

@@ -93,7 +93,7 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
         let options = GenerationOptions(
             maximumTokens: request.maximumTokens,
             sampling: SamplingParameters(temperature: Float(request.temperature), seed: request.seed),
-            stopStrings: request.stopStrings, logProbabilities: request.logProbabilities, mask: mask)
+            stopStrings: request.stopStrings, logProbabilities: request.logProbabilities, alternatives: request.alternatives, mask: mask)
         let result = try inference.generate(options) { piece in
             !self.cancelled.load(ordering: .relaxed) && onText(piece)
         }
@@ -110,7 +110,10 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
         }
         return GenerationOutcome(
             text: result.text, stopReason: Self.stopReason(result.stopReason), tokenCount: result.tokens.count,
-            logProbabilities: result.logProbabilities.map(Double.init))
+            logProbabilities: result.logProbabilities.map(Double.init),
+            alternatives: result.alternatives.map { step in
+                step.map { TokenAlternative(text: tokenizer.decode([$0.token]), logProbability: Double($0.logProbability)) }
+            })
     }
 
     private static func stopReason(_ reason: GenerationResult.StopReason) -> GenerationOutcome.StopReason {

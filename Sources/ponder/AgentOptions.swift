@@ -2,6 +2,7 @@ import Agent
 import AgentTools
 import ArgumentParser
 import Foundation
+import Game24
 import Inference
 import InferenceAdapter
 
@@ -31,6 +32,12 @@ struct AgentOptions: ParsableArguments {
     @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses.")
     var allowPrivate = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Think before answering: search a tree of thoughts for this many seconds (phrases such as \"take your time\" do the same with 30).",
+            valueName: "seconds"))
+    var deliberate: Double?
+
     @OptionGroup var engine: EngineOptions
 
     @OptionGroup var modelOptions: ModelOptions
@@ -42,6 +49,9 @@ struct AgentOptions: ParsableArguments {
         guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
         guard maxTokens > 0 else { throw ValidationError("--max-tokens must be positive") }
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
+        if let deliberate, !(deliberate > 0 && deliberate <= 86_400) {
+            throw ValidationError("--deliberate must be between 0 and 86400 seconds")
+        }
     }
 
     /// The model: a remote server's with `--backend openai`; otherwise the local
@@ -96,5 +106,23 @@ struct AgentOptions: ParsableArguments {
         Planner(
             model: model, tools: toolsEnabled ? tools(python: python) : [],
             layout: ConversationLayout(prompts: try PromptLibrary.locate()), options: plannerOptions)
+    }
+
+    /// The search budget for `question`: --deliberate, else the default budget when
+    /// the question asks for time ("take your time"), else nil (answer at once).
+    func deliberationBudget(for question: String, prompts: PromptLibrary) throws -> Duration? {
+        if let deliberate { return .milliseconds(Int(deliberate * 1000)) }
+        return try DeliberationTrigger(prompts: prompts).phrase(in: question) != nil ? DeliberationTrigger.defaultBudget : nil
+    }
+
+    /// Deliberate mode over `planner`, with the built-in special tasks (the Game of 24).
+    func deliberateMode(planner: Planner, budget: Duration) -> DeliberateMode {
+        let vocabulary = planner.model.vocabulary
+        let game24: DeliberateMode.TaskRecogniser = { question in
+            guard let puzzle = Game24Puzzle(question: question) else { return nil }
+            return Game24Task(puzzle: puzzle, prompts: try Game24Task.locatePrompts(), vocabulary: vocabulary)
+        }
+        let options = DeliberationOptions(budget: budget, seed: seed)
+        return DeliberateMode(planner: planner, prompts: planner.layout.prompts, options: options, recognisers: [game24])
     }
 }

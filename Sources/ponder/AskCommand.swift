@@ -13,19 +13,31 @@ struct AskCommand: AsyncParsableCommand {
             (<fetch>…</fetch>) and Python (<python>…</python>); each result is appended \
             and the model continues until it answers. The answer streams to standard \
             output; tool calls are listed on standard error. Figures are saved in \
-            --output-dir. Examples:
+            --output-dir.
+
+            Deliberate mode (--deliberate SECONDS, or a phrase such as "take your time" \
+            in the question, for 30 s): the model proposes several next thoughts, the \
+            calculator checks their arithmetic, a value prompt scores them, and the \
+            best branches grow until an answer is verified, the finished answers agree \
+            or the time is up; the answer comes from the best path. A progress line \
+            shows on standard error; Ctrl-C answers with the best so far. Examples:
               ponder ask "What is 24*78?"
               ponder ask --json "What is 15% of 80?"
+              ponder ask --deliberate 30 --show-tree "Use the numbers 4 5 6 10 and + - * / to make 24."
+              ponder ask "Take your time: a shirt costs 20 dollars after a 20% discount. What was the price?"
             """)
 
     @Argument(help: "The question ('-' reads standard input).")
     var question: String
 
-    @Flag(help: "Print one JSON object (answer, mode, steps, files, tokens, seconds) instead of streaming.")
+    @Flag(help: "Print one JSON object (answer, mode, steps, files, tokens, seconds; tree in deliberate mode) instead of streaming.")
     var json = false
 
     @Option(help: ArgumentHelp("Write the whole run (conversation and steps) as JSON to this file.", valueName: "file"))
     var trace: String?
+
+    @Flag(name: .customLong("show-tree"), help: "In deliberate mode, print the tree of thoughts (→ marks the path the answer comes from).")
+    var showTree = false
 
     @OptionGroup var agent: AgentOptions
 
@@ -39,9 +51,19 @@ struct AskCommand: AsyncParsableCommand {
             let python = agent.pythonRunner()
             let planner = try agent.planner(model: model, python: python)
             let display = json ? nil : AnswerDisplay()
-            let answer = try await planner.answer(text) { event in display?.show(event) }
+            let answer: AgentAnswer
+            if let budget = try agent.deliberationBudget(for: text, prompts: planner.layout.prompts) {
+                answer = try await deliberate(text, mode: agent.deliberateMode(planner: planner, budget: budget), quiet: json)
+            } else {
+                answer = try await planner.answer(text) { event in display?.show(event) }
+            }
             await python.stop()
+            if showTree, !json, let report = answer.deliberation {
+                print(report.rendered.isEmpty ? "(no thoughts)" : report.rendered)
+                print()
+            }
             display?.finish(answer)
+            if !json, let summary = DeliberationDisplay.summary(answer) { printError(summary) }
             if json {
                 print(try AgentJSON.encode(AskOutput(answer)))
             }
@@ -49,6 +71,23 @@ struct AskCommand: AsyncParsableCommand {
                 try AgentJSON.encode(answer).write(toFile: trace, atomically: true, encoding: .utf8)
             }
         }
+    }
+
+    /// Searches for the answer with a live progress line (none when `quiet`); the
+    /// first Ctrl-C asks for the best answer so far, a second quits.
+    private func deliberate(_ question: String, mode: DeliberateMode, quiet: Bool) async throws -> AgentAnswer {
+        let progress = DeliberationDisplay()
+        let control = DeliberationControl()
+        let interrupts = InterruptMonitor()
+        let search = Task { try await mode.answer(question, control: control) { if !quiet { progress.show($0) } } }
+        interrupts.running(Task { _ = try? await search.value }) {
+            control.stop()
+            FileHandleOutput.writeToStandardError("\n(stopping: answering with the best so far; Ctrl-C again quits)\n")
+        }
+        defer { interrupts.finished() }
+        let answer = try await search.value
+        progress.finish()
+        return answer
     }
 }
 
@@ -61,6 +100,9 @@ struct AskOutput: Encodable {
     let tokens: TokenUsage
     let seconds: Double
     let stopped_by: String?
+    /// Deliberate mode: the task, every node (id, parent, text, score, verified,
+    /// depth), the chosen path.
+    let tree: DeliberationReport?
 
     init(_ answer: AgentAnswer) {
         self.answer = answer.answer
@@ -70,6 +112,7 @@ struct AskOutput: Encodable {
         tokens = answer.tokens
         seconds = answer.seconds
         stopped_by = answer.stoppedBy
+        tree = answer.deliberation
     }
 }
 

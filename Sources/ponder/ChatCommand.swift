@@ -9,9 +9,12 @@ struct ChatCommand: AsyncParsableCommand {
         commandName: "chat",
         abstract: "Talk with the model interactively; it uses its tools when they help.",
         discussion: """
-            Type a message and press Enter. Commands: /tools on|off, /reset (forget the \
-            conversation), /help, /quit (or Ctrl-D). Ctrl-C stops the answer being \
-            written; at the prompt, Ctrl-C twice quits.
+            Type a message and press Enter. Commands: /think [SECONDS] [QUESTION] \
+            (answer after searching for SECONDS, default 30: the question given, or the \
+            next one), /tools on|off, /reset (forget the conversation), /help, /quit (or \
+            Ctrl-D). A message with a phrase such as "take your time" is answered \
+            deliberately too. Ctrl-C stops the answer being written (in deliberate mode: \
+            answers with the best so far); at the prompt, Ctrl-C twice quits.
             """)
 
     @OptionGroup var agent: AgentOptions
@@ -27,6 +30,8 @@ struct ChatCommand: AsyncParsableCommand {
             var planner = try agent.planner(model: model, python: python, toolsEnabled: toolsOn)
             var session = try await model.makeSession()
             var history: [Message] = []
+            /// Set by /think without a question: the next question's search budget.
+            var thinkNext: Duration?
             let interactive = isatty(STDIN_FILENO) != 0
             let interrupts = InterruptMonitor()
             if interactive {
@@ -34,13 +39,23 @@ struct ChatCommand: AsyncParsableCommand {
             }
             prompt(interactive)
             for await line in LineReader.lines() {
-                let text = line.trimmingCharacters(in: .whitespaces)
+                var text = line.trimmingCharacters(in: .whitespaces)
                 if text.isEmpty {
                     prompt(interactive)
                     continue
                 }
+                var budget = thinkNext
                 if text.hasPrefix("/") {
-                    switch ChatCommandLine(text) {
+                    let command = ChatCommandLine(text)
+                    switch command {
+                    case .think(let seconds, let question?):
+                        text = question
+                        budget = seconds.map { .milliseconds(Int($0 * 1000)) } ?? DeliberationTrigger.defaultBudget
+                    case .think(let seconds, nil):
+                        thinkNext = seconds.map { .milliseconds(Int($0 * 1000)) } ?? DeliberationTrigger.defaultBudget
+                        printError("(the next question is answered after thinking for \(DeliberationDisplay.seconds(thinkNext!)) s)")
+                        prompt(interactive)
+                        continue
                     case .quit:
                         await python.stop()
                         return
@@ -56,25 +71,21 @@ struct ChatCommand: AsyncParsableCommand {
                     case .help, .unknown:
                         printError(ChatCommandLine.helpText)
                     }
-                    prompt(interactive)
-                    continue
-                }
-                let display = AnswerDisplay()
-                let turn = Task { [planner, history, session] () -> AgentAnswer? in
-                    do {
-                        return try await planner.answer(text, history: history, session: session) { display.show($0) }
-                    } catch is CancellationError {
-                        return nil
-                    } catch {
-                        printError("error: \(error)")
-                        return nil
+                    if case .think = command {} else {
+                        prompt(interactive)
+                        continue
                     }
                 }
-                interrupts.running(Task { _ = await turn.value })
-                let answer = await turn.value
-                interrupts.finished()
+                thinkNext = nil
+                if budget == nil, try DeliberationTrigger(prompts: planner.layout.prompts).phrase(in: text) != nil {
+                    budget = DeliberationTrigger.defaultBudget
+                }
+                let display = AnswerDisplay()
+                let answer = await answer(
+                    text, history: history, planner: planner, session: session, budget: budget, display: display, interrupts: interrupts)
                 if let answer {
                     display.finish(answer)
+                    if let summary = DeliberationDisplay.summary(answer) { printError(summary) }
                     history = Array((history + answer.conversation).suffix(Self.maximumHistoryMessages))
                     // A cut history must start with a question.
                     while let first = history.first, first.role != .user { history.removeFirst() }
@@ -87,6 +98,35 @@ struct ChatCommand: AsyncParsableCommand {
         }
     }
 
+    /// One turn, fast or (with a budget) deliberate; nil when it was stopped or failed.
+    private func answer(
+        _ text: String, history: [Message], planner: Planner, session: any LanguageModelSession, budget: Duration?,
+        display: AnswerDisplay, interrupts: InterruptMonitor
+    ) async -> AgentAnswer? {
+        let control = DeliberationControl()
+        let progress = DeliberationDisplay()
+        let deliberate = budget.map { agent.deliberateMode(planner: planner, budget: $0) }
+        let turn = Task { () -> AgentAnswer? in
+            do {
+                guard let deliberate else {
+                    return try await planner.answer(text, history: history, session: session) { display.show($0) }
+                }
+                let answer = try await deliberate.answer(text, history: history, control: control) { progress.show($0) }
+                progress.finish()
+                return answer
+            } catch is CancellationError {
+                return nil
+            } catch {
+                printError("error: \(error)")
+                return nil
+            }
+        }
+        let stop: (@Sendable () -> Void)? = deliberate == nil ? nil : { @Sendable in control.stop() }
+        interrupts.running(Task { _ = await turn.value }, interrupt: stop)
+        defer { interrupts.finished() }
+        return await turn.value
+    }
+
     private func prompt(_ interactive: Bool) {
         guard interactive else { return }
         FileHandle.standardOutput.write(Data("\n> ".utf8))
@@ -97,10 +137,23 @@ struct ChatCommand: AsyncParsableCommand {
 enum ChatCommandLine: Equatable {
     case quit, reset, help
     case tools(Bool)
+    /// /think [SECONDS] [QUESTION]
+    case think(seconds: Double?, question: String?)
     case unknown(String)
 
     init(_ line: String) {
         let words = line.split(separator: " ").map { $0.lowercased() }
+        if words.first == "/think" {
+            var rest = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst()
+            var seconds: Double?
+            if let first = rest.first, let value = Double(first), value > 0, value <= 86_400 {
+                seconds = value
+                rest = rest.dropFirst()
+            }
+            let question = rest.joined(separator: " ")
+            self = .think(seconds: seconds, question: question.isEmpty ? nil : question)
+            return
+        }
         switch (words.first ?? "", words.dropFirst().first) {
         case ("/quit", _), ("/exit", _): self = .quit
         case ("/reset", _): self = .reset
@@ -112,9 +165,12 @@ enum ChatCommandLine: Equatable {
     }
 
     static let helpText = """
+        /think [SECONDS] [QUESTION]
+                        think before answering: search for SECONDS (default 30),
+                        for QUESTION or else the next question
         /tools on|off   let the model use its tools, or not
         /reset          forget the conversation
         /quit           leave (also Ctrl-D)
-        Ctrl-C stops the answer being written.
+        Ctrl-C stops the answer being written (while thinking: answers with the best so far).
         """
 }

@@ -25,7 +25,7 @@ struct CommandLineTests {
     /// in the test process) keeps running meanwhile.
     static func run(
         _ arguments: [String], binary: String = "ponder", input: String? = nil,
-        environment: [String: String] = [:], directory: URL? = nil
+        environment: [String: String] = [:], directory: URL? = nil, onStart: (@Sendable (Process) -> Void)? = nil
     ) async throws -> Result {
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent(binary)
@@ -40,6 +40,7 @@ struct CommandLineTests {
         process.standardError = error
         process.standardInput = inputPipe
         try process.run()
+        onStart?(process)
         if let input { inputPipe.fileHandleForWriting.write(Data(input.utf8)) }
         try inputPipe.fileHandleForWriting.close()
         let (out, err) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in

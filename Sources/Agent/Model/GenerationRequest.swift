@@ -13,10 +13,13 @@ public struct GenerationRequest: Sendable {
     public var constraint: (any TokenConstraint)?
     /// Report the log-probability of each generated token.
     public var logProbabilities: Bool
+    /// Report, at each step, this many of the most likely next tokens with their
+    /// log-probabilities (0: none); how a value prompt reads "sure" against "impossible".
+    public var alternatives: Int
 
     public init(
         maximumTokens: Int, temperature: Double = 0, seed: UInt64 = 0, stopStrings: [String] = [],
-        constraint: (any TokenConstraint)? = nil, logProbabilities: Bool = false
+        constraint: (any TokenConstraint)? = nil, logProbabilities: Bool = false, alternatives: Int = 0
     ) {
         self.maximumTokens = maximumTokens
         self.temperature = temperature
@@ -24,6 +27,7 @@ public struct GenerationRequest: Sendable {
         self.stopStrings = stopStrings
         self.constraint = constraint
         self.logProbabilities = logProbabilities
+        self.alternatives = alternatives
     }
 }
 
@@ -50,11 +54,29 @@ public struct GenerationOutcome: Sendable, Equatable {
     public var tokenCount: Int
     /// Log-probability of each generated token, when requested.
     public var logProbabilities: [Double]
+    /// At each step, the most likely next tokens, best first, when requested.
+    public var alternatives: [[TokenAlternative]]
 
-    public init(text: String, stopReason: StopReason, tokenCount: Int, logProbabilities: [Double] = []) {
+    public init(
+        text: String, stopReason: StopReason, tokenCount: Int, logProbabilities: [Double] = [], alternatives: [[TokenAlternative]] = []
+    ) {
         self.text = text
         self.stopReason = stopReason
         self.tokenCount = tokenCount
         self.logProbabilities = logProbabilities
+        self.alternatives = alternatives
+    }
+}
+
+/// A token the model could have written next, and how likely it found it.
+public struct TokenAlternative: Sendable, Equatable {
+    /// The token's text.
+    public var text: String
+    /// Its natural-log probability.
+    public var logProbability: Double
+
+    public init(text: String, logProbability: Double) {
+        self.text = text
+        self.logProbability = logProbability
     }
 }

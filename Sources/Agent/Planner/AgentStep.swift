@@ -52,10 +52,12 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
     /// The messages this question added to the conversation: the question, then the
     /// model's turns with their markers and the results it read (for a chat's history).
     public var conversation: [Message]
+    /// In deliberate mode: the search tree and the chosen path.
+    public var deliberation: DeliberationReport?
 
     public init(
         answer: String, mode: String = "fast", steps: [AgentStep] = [], files: [String] = [], tokens: TokenUsage = TokenUsage(),
-        seconds: Double = 0, stoppedBy: String? = nil, conversation: [Message] = []
+        seconds: Double = 0, stoppedBy: String? = nil, conversation: [Message] = [], deliberation: DeliberationReport? = nil
     ) {
         self.answer = answer
         self.mode = mode
@@ -65,12 +67,13 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
         self.seconds = seconds
         self.stoppedBy = stoppedBy
         self.conversation = conversation
+        self.deliberation = deliberation
     }
 
     enum CodingKeys: String, CodingKey {
         case answer, mode, steps, files, tokens, seconds
         case stoppedBy = "stopped_by"
-        case conversation
+        case conversation, deliberation
     }
 }
 
@@ -82,4 +85,20 @@ public enum PlannerEvent: Sendable, Equatable {
     case toolStarted(String)
     /// A tool call finished.
     case toolFinished(AgentStep)
+}
+
+/// One line of an answer, written by `Planner.writeLine`.
+public struct AnswerLine: Sendable, Equatable {
+    /// The line as the model's context holds it: markers and tool results included.
+    public var text: String
+    /// What a person reads of it (markers removed).
+    public var answer: String
+    /// The tool calls made on the line.
+    public var steps: [AgentStep]
+    /// True when the model ended its answer (rather than only the line).
+    public var endsAnswer: Bool
+    /// Tokens generated.
+    public var tokens: Int
+    /// What cut the line short (a limit, a stop request), if anything.
+    public var stoppedBy: String?
 }

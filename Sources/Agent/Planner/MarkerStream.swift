@@ -13,11 +13,16 @@ final class MarkerStream: Sendable {
 
     private let state: Mutex<State>
     private let deadline: ContinuousClock.Instant
+    private let keepGoing: @Sendable () -> Bool
     private let onEvent: @Sendable (PlannerEvent) -> Void
 
-    init(parser: MarkerStreamParser, deadline: ContinuousClock.Instant, onEvent: @escaping @Sendable (PlannerEvent) -> Void) {
+    init(
+        parser: MarkerStreamParser, deadline: ContinuousClock.Instant, keepGoing: @escaping @Sendable () -> Bool = { true },
+        onEvent: @escaping @Sendable (PlannerEvent) -> Void
+    ) {
         state = Mutex(State(parser: parser))
         self.deadline = deadline
+        self.keepGoing = keepGoing
         self.onEvent = onEvent
     }
 
@@ -35,7 +40,7 @@ final class MarkerStream: Sendable {
             default: false
             }
         }
-        return !callWritten && !looping && ContinuousClock.now < deadline
+        return !callWritten && !looping && ContinuousClock.now < deadline && keepGoing()
     }
 
     /// The parser as the generation left it, and the events it produced.

@@ -40,7 +40,7 @@ public struct Planner: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let deadline = started + options.timeLimit
-        let preamble = try layout.preamble(tools: tools, format: format, question: question)
+        let (messages, stablePrefix) = try conversation(for: question, history: history)
         let session: any LanguageModelSession
         if let given = existing {
             session = given
@@ -48,42 +48,110 @@ public struct Planner: Sendable {
             session = try await model.makeSession()
         }
         let usageBefore = await session.usage
-        var messages = preamble + history + [Message(.user, question)]
-        try await session.start(messages, assistantPrefix: "", stablePrefix: preamble.count)
+        try await session.start(messages, assistantPrefix: "", stablePrefix: stablePrefix)
 
-        var run = PlannerRun(format: format, tools: tools, constrained: format == .inline && model.vocabulary != nil)
-        var turn = ""
+        var run = makeRun()
+        var turn = Turn(messages: messages, stablePrefix: stablePrefix)
+        try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: false, onEvent: onEvent)
+
+        let usage = await session.usage - usageBefore
+        run.conversation.append(Message(.assistant, turn.text))
+        return AgentAnswer(
+            answer: run.finalAnswer, mode: "fast", steps: run.steps, files: run.steps.flatMap(\.files), tokens: usage,
+            seconds: (clock.now - started).inSeconds, stoppedBy: run.stoppedBy,
+            conversation: [Message(.user, question)] + run.conversation)
+    }
+
+    /// The conversation `answer` lays out for `question` (in `format`, else the
+    /// planner's): the system prompt and examples (`stablePrefix` messages, the same
+    /// for every run), the earlier turns, then the question.
+    public func conversation(
+        for question: String, history: [Message] = [], format: ToolCallFormat? = nil
+    ) throws(PromptError) -> (messages: [Message], stablePrefix: Int) {
+        let preamble = try layout.preamble(tools: tools, format: format ?? self.format, question: question)
+        return (preamble + history + [Message(.user, question)], preamble.count)
+    }
+
+    /// Writes one line of the answer in `session`, which holds the conversation and
+    /// the answer so far, running the tools the model calls on the way: a thought,
+    /// for deliberation. Sampling follows `options`; generation stops at the end of
+    /// the line, the end of the turn, a limit, `deadline` or when `keepGoing` says no.
+    /// Tool calls are written as inline markers (a line of a Hermes exchange cannot
+    /// be continued in place).
+    public func writeLine(
+        in session: any LanguageModelSession, deadline: ContinuousClock.Instant,
+        keepGoing: @escaping @Sendable () -> Bool = { true }
+    ) async throws -> AnswerLine {
+        var run = makeRun(format: .inline)
+        var turn = Turn(messages: [], stablePrefix: 0)
+        try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: true, keepGoing: keepGoing) { _ in }
+        return AnswerLine(
+            text: turn.text, answer: run.visibleText, steps: run.steps, endsAnswer: !turn.endedLine,
+            tokens: run.generatedTokens, stoppedBy: run.stoppedBy)
+    }
+
+    private func makeRun(format: ToolCallFormat? = nil) -> PlannerRun {
+        let format = format ?? self.format
+        return PlannerRun(format: format, tools: tools, constrained: format == .inline && model.vocabulary != nil)
+    }
+
+    /// The assistant's turn as it grows, and the messages before it (a Hermes
+    /// exchange starts the conversation again with a tool's result).
+    private struct Turn {
+        var messages: [Message]
+        let stablePrefix: Int
+        var text = ""
+        /// Set when a line-by-line turn stopped at the end of a line.
+        var endedLine = false
+    }
+
+    /// The loop: generate → parse → run the tool → append its result, until the
+    /// model ends its turn (or, `lineByLine`, its line) or a limit is reached.
+    private func write(
+        in session: any LanguageModelSession, run: inout PlannerRun, turn: inout Turn, deadline: ContinuousClock.Instant,
+        lineByLine: Bool, keepGoing: @escaping @Sendable () -> Bool = { true }, onEvent: @escaping @Sendable (PlannerEvent) -> Void
+    ) async throws {
+        let clock = ContinuousClock()
+        let lineEnd = "\n"
+        let stopStrings = run.stopStrings + (lineByLine ? [lineEnd] : [])
         loop: while true {
             if let limit = run.limitReached(options: options, now: clock.now, deadline: deadline) {
                 run.stoppedBy = limit
                 break
             }
             // Let the model write until it opens (or, unconstrained, closes) a marker.
-            let stream = MarkerStream(parser: run.parser, deadline: deadline, onEvent: onEvent)
+            let stream = MarkerStream(parser: run.parser, deadline: deadline, keepGoing: keepGoing, onEvent: onEvent)
             let request = GenerationRequest(
                 maximumTokens: options.maximumTokens - run.generatedTokens, temperature: options.temperature,
-                seed: options.seed &+ UInt64(run.steps.count), stopStrings: run.stopStrings)
+                seed: options.seed &+ UInt64(run.steps.count), stopStrings: stopStrings)
             let outcome = try await session.generate(request) { stream.feed($0) }
             var events: [MarkerStreamParser.Event]
             (run.parser, events) = stream.take()
             run.generatedTokens += outcome.tokenCount
-            turn += outcome.text
+            turn.text += outcome.text
 
             switch outcome.stopReason {
             case .stopString(let marker):
-                turn += marker
+                turn.text += marker
                 events += run.feed(marker, onEvent: onEvent)
+                if marker == lineEnd {
+                    // Inside an open marker (code, unconstrained) a line goes on.
+                    guard run.parser.openTool == nil, run.firstCall(in: events) == nil else { break }
+                    run.absorbText(events)
+                    turn.endedLine = true
+                    break loop
+                }
                 if let tool = run.parser.openTool {
-                    turn += try await writeInput(of: tool, in: session, run: &run, deadline: deadline, events: &events, onEvent: onEvent)
+                    turn.text += try await writeInput(of: tool, in: session, run: &run, deadline: deadline, events: &events, onEvent: onEvent)
                 }
             case .endOfTurn, .maximumTokens, .contextFull:
                 let openTool = run.parser.openTool
                 events += run.finish(onEvent: onEvent)
                 if let openTool {
                     // Close what the model left open, so the context stays well formed.
-                    let closing = format.closing(for: openTool)
+                    let closing = run.format.closing(for: openTool)
                     try await session.append(closing)
-                    turn += closing
+                    turn.text += closing
                 }
             case .cancelled:
                 break
@@ -91,10 +159,11 @@ public struct Planner: Sendable {
             run.absorbText(events)
 
             guard let call = run.firstCall(in: events) else {
+                if lineByLine, case .stopString(lineEnd) = outcome.stopReason { continue }
                 let limit = run.limitReached(options: options, now: clock.now, deadline: deadline)
                 switch outcome.stopReason {
                 case .cancelled where !events.contains(.inventedResult):
-                    run.stoppedBy = Task.isCancelled ? "cancellation" : limit ?? "repetition (the model was writing the same line again and again)"
+                    run.stoppedBy = Task.isCancelled ? "cancellation" : limit ?? (keepGoing() ? "repetition (the model was writing the same line again and again)" : "a stop request")
                 case .maximumTokens:
                     run.stoppedBy = limit
                 default:
@@ -114,26 +183,19 @@ public struct Planner: Sendable {
             run.steps.append(step)
             onEvent(.toolFinished(step))
             let result = Self.truncated(step.output, to: options.maximumResultCharacters)
-            switch format {
+            switch run.format {
             case .inline:
                 let text = ToolCallFormat.inlineResult(result)
                 try await session.append(text)
-                turn += text
+                turn.text += text
             case .hermes:
-                let exchange = [Message(.assistant, turn), ConversationLayout.hermesResult(result)]
-                messages += exchange
+                let exchange = [Message(.assistant, turn.text), ConversationLayout.hermesResult(result)]
+                turn.messages += exchange
                 run.conversation += exchange
-                turn = ""
-                try await session.start(messages, assistantPrefix: "", stablePrefix: preamble.count)
+                turn.text = ""
+                try await session.start(turn.messages, assistantPrefix: "", stablePrefix: turn.stablePrefix)
             }
         }
-
-        let usage = await session.usage - usageBefore
-        run.conversation.append(Message(.assistant, turn))
-        return AgentAnswer(
-            answer: run.finalAnswer, mode: "fast", steps: run.steps, files: run.steps.flatMap(\.files), tokens: usage,
-            seconds: (clock.now - started).inSeconds, stoppedBy: run.stoppedBy,
-            conversation: [Message(.user, question)] + run.conversation)
     }
 
     /// After an opening marker: the model writes the call's input, restricted to the
@@ -144,7 +206,7 @@ public struct Planner: Sendable {
     ) async throws -> String {
         let tool = tools.first { $0.name == toolName }
         tool?.prepare()
-        let closing = format.closing(for: toolName)
+        let closing = run.format.closing(for: toolName)
         var constraint: (any TokenConstraint)?
         if let tool, let alphabet = tool.inputAlphabet, let vocabulary = model.vocabulary {
             constraint = constraints.constraint(for: tool.name) {

@@ -1,7 +1,7 @@
 /// A problem with the prompt files.
 public enum PromptError: Error, Equatable, CustomStringConvertible {
     /// No prompts folder was found (the places looked in).
-    case directoryNotFound([String])
+    case directoryNotFound(folder: String, places: [String], variable: String?)
     /// A prompt file is missing or unreadable.
     case unreadable(path: String)
     /// A template names a placeholder the program does not fill.
@@ -11,8 +11,9 @@ public enum PromptError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .directoryNotFound(let places):
-            "the prompts folder was not found (looked in \(places.joined(separator: ", "))); set $PONDER_PROMPTS to the prompts/ folder of the Ponder checkout"
+        case .directoryNotFound(let folder, let places, let variable):
+            "the \(folder)/ folder was not found (looked in \(places.joined(separator: ", ")))"
+                + (variable.map { "; set $\($0) to the \(folder)/ folder of the Ponder checkout" } ?? "; run Ponder from its checkout")
         case .unreadable(let path):
             "cannot read the prompt file \(path)"
         case .unknownPlaceholder(let name, let file):

@@ -16,19 +16,28 @@ public struct PromptLibrary: Sendable {
     /// The prompts folder: `$PONDER_PROMPTS`, else `prompts/` in the working
     /// directory, else `prompts/` beside the checkout the executable was built in.
     public static func locate(executable: String = CommandLine.arguments[0]) throws(PromptError) -> PromptLibrary {
+        try locate(folder: "prompts", containing: "system.md", overriddenBy: environmentVariable, executable: executable)
+    }
+
+    /// A folder of prompts at the relative path `folder` (e.g. a task's prompts in
+    /// `examples/`): the folder named by the environment variable `overriddenBy`,
+    /// else `folder` in the working directory, else beside the checkout the
+    /// executable was built in. The folder must hold the file `containing`.
+    public static func locate(
+        folder: String, containing marker: String, overriddenBy variable: String? = nil, executable: String = CommandLine.arguments[0]
+    ) throws(PromptError) -> PromptLibrary {
         var candidates: [String] = []
-        if let fromEnvironment = ProcessInfo.processInfo.environment[environmentVariable], !fromEnvironment.isEmpty {
+        if let variable, let fromEnvironment = ProcessInfo.processInfo.environment[variable], !fromEnvironment.isEmpty {
             candidates.append(fromEnvironment)
         }
-        candidates.append(FileManager.default.currentDirectoryPath + "/prompts")
-        var folder = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
+        candidates.append(FileManager.default.currentDirectoryPath + "/" + folder)
+        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
         for _ in 0..<4 {
-            candidates.append(folder.appendingPathComponent("prompts").path)
-            folder = folder.deletingLastPathComponent()
+            candidates.append(directory.appendingPathComponent(folder).path)
+            directory = directory.deletingLastPathComponent()
         }
-        let marker = "system.md"
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + marker) }) else {
-            throw .directoryNotFound(candidates)
+            throw .directoryNotFound(folder: folder, places: candidates, variable: variable)
         }
         return PromptLibrary(directory: found)
     }

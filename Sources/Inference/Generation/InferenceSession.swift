@@ -116,8 +116,12 @@ public final class InferenceSession {
             }
             let mask = options.mask?(result.tokens)
             let token = sampler.sample(logits, history: tokens, mask: mask)
-            if options.logProbabilities {
-                result.logProbabilities.append(Sampler.logProbabilities(logits)[Int(token)])
+            if options.logProbabilities || options.alternatives > 0 {
+                let logProbabilities = Sampler.logProbabilities(logits)
+                if options.logProbabilities { result.logProbabilities.append(logProbabilities[Int(token)]) }
+                if options.alternatives > 0 {
+                    result.alternatives.append(Sampler.mostLikely(logProbabilities, count: options.alternatives))
+                }
             }
             if endTokens.contains(token) {
                 result.stopReason = .endOfGeneration
@@ -155,13 +159,16 @@ public struct GenerationOptions: Sendable {
     public var renderSpecialTokens: Bool
     /// Record the log-probability of each chosen token.
     public var logProbabilities: Bool
+    /// Record, at each step, this many of the most likely tokens with their
+    /// log-probabilities (before masking and temperature): what the model expected.
+    public var alternatives: Int
     /// The tokens allowed next, given those generated so far (nil: all).
     public var mask: (@Sendable ([TokenID]) -> TokenMask?)?
 
     public init(
         maximumTokens: Int = 256, sampling: SamplingParameters = .greedy, stopStrings: [String] = [],
         stopAtEndOfGeneration: Bool = true, renderSpecialTokens: Bool = false, logProbabilities: Bool = false,
-        mask: (@Sendable ([TokenID]) -> TokenMask?)? = nil
+        alternatives: Int = 0, mask: (@Sendable ([TokenID]) -> TokenMask?)? = nil
     ) {
         self.maximumTokens = maximumTokens
         self.sampling = sampling
@@ -169,6 +176,7 @@ public struct GenerationOptions: Sendable {
         self.stopAtEndOfGeneration = stopAtEndOfGeneration
         self.renderSpecialTokens = renderSpecialTokens
         self.logProbabilities = logProbabilities
+        self.alternatives = alternatives
         self.mask = mask
     }
 }
@@ -187,4 +195,18 @@ public struct GenerationResult: Sendable, Equatable {
     public var stopReason: StopReason = .maximumTokens
     /// log-probability of each chosen token, when requested.
     public var logProbabilities: [Float] = []
+    /// At each step (including the one that ended generation), the most likely
+    /// tokens and their log-probabilities, best first, when requested.
+    public var alternatives: [[TokenProbability]] = []
+}
+
+/// A token and its log-probability.
+public struct TokenProbability: Sendable, Equatable {
+    public var token: TokenID
+    public var logProbability: Float
+
+    public init(token: TokenID, logProbability: Float) {
+        self.token = token
+        self.logProbability = logProbability
+    }
 }

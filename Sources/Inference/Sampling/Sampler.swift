@@ -81,6 +81,12 @@ public struct Sampler: Sendable {
         return logits.map { $0 - logSum }
     }
 
+    /// The `count` most likely tokens given their log-probabilities, best first.
+    public static func mostLikely(_ logProbabilities: [Float], count: Int) -> [TokenProbability] {
+        topIndices(logProbabilities, among: Array(logProbabilities.indices), count: min(count, logProbabilities.count))
+            .map { TokenProbability(token: TokenID($0), logProbability: logProbabilities[$0]) }
+    }
+
     static func softmax(_ values: [Float]) -> [Float] {
         let maximum = values.max() ?? 0
         let exponentials = values.map { expf($0 - maximum) }

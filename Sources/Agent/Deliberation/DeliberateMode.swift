@@ -1,0 +1,84 @@
+import Foundation
+
+/// Deliberate mode from question to answer: picks the task the question calls for
+/// (a special task whose recogniser accepts the question, else step-by-step
+/// reasoning with the planner's tools), searches, and reports an `AgentAnswer`
+/// with mode "deliberate" and the tree.
+public struct DeliberateMode: Sendable {
+    /// Recognises a question a special task handles, by what the question says.
+    public typealias TaskRecogniser = @Sendable (_ question: String) throws -> (any DeliberationTask)?
+
+    /// Writes step-by-step thoughts (its tools and limits) for questions no special task takes.
+    public var planner: Planner
+    public var prompts: PromptLibrary
+    public var options: DeliberationOptions
+    /// Tried in order before step-by-step reasoning.
+    public var recognisers: [TaskRecogniser]
+    public var clock: any DeliberationClock
+
+    public init(
+        planner: Planner, prompts: PromptLibrary, options: DeliberationOptions = DeliberationOptions(), recognisers: [TaskRecogniser] = [],
+        clock: any DeliberationClock = WallClock()
+    ) {
+        self.planner = planner
+        self.prompts = prompts
+        self.options = options
+        self.recognisers = recognisers
+        self.clock = clock
+    }
+
+    /// The task for `question`.
+    public func task(for question: String, history: [Message] = []) throws -> any DeliberationTask {
+        for recognise in recognisers {
+            if let task = try recognise(question) { return task }
+        }
+        return StepByStepTask(question: question, history: history, planner: planner, prompts: prompts)
+    }
+
+    /// Searches for an answer to `question` (after the earlier turns `history`).
+    public func answer(
+        _ question: String, history: [Message] = [], control: DeliberationControl = DeliberationControl(),
+        onProgress: @escaping @Sendable (DeliberationProgress) -> Void = { _ in }
+    ) async throws -> AgentAnswer {
+        let task = try task(for: question, history: history)
+        let search = Deliberation(model: planner.model, options: options, clock: clock)
+        let result = try await search.run(task, control: control, onProgress: onProgress)
+        let files = result.steps.flatMap(\.files)
+        return AgentAnswer(
+            answer: result.answer, mode: "deliberate", steps: result.steps, files: files, tokens: result.tokens, seconds: result.seconds,
+            stoppedBy: result.stoppedBy, conversation: [Message(.user, question), Message(.assistant, result.answer)],
+            deliberation: DeliberationReport(result, task: task.name))
+    }
+}
+
+/// What `ask --json` adds in deliberate mode: the task, the tree and the chosen path.
+public struct DeliberationReport: Codable, Sendable, Equatable {
+    /// The task's name ("step by step", "game of 24").
+    public var task: String
+    /// Every thought, with its parent, score and checks.
+    public var nodes: [ThoughtNode]
+    /// Node ids of the path the answer comes from.
+    public var path: [Int]
+    /// True when an exact checker verified the answer.
+    public var verified: Bool
+    /// States expanded.
+    public var expanded: Int
+    /// Finished answers by vote key, with their summed scores.
+    public var votes: [String: Double]
+
+    public init(_ result: DeliberationResult, task: String) {
+        self.task = task
+        nodes = result.tree.nodes
+        path = result.path
+        verified = result.solved
+        expanded = result.expanded
+        votes = result.votes
+    }
+
+    /// The tree drawn for a terminal, the chosen path marked.
+    public var rendered: String {
+        var tree = ThoughtTree()
+        tree.replaceNodes(nodes)
+        return tree.rendered(highlighting: Set(path))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Tree-of-thought search within a wall-clock budget ("system 2").
+///
+/// From the question, the model proposes `proposals` thoughts per state (sampled,
+/// so they differ); each new state is checked by the task and judged by a value
+/// prompt; the `beamWidth` best states of the deepest level that still has live
+/// states are expanded next (breadth-first with a beam, backtracking to the best
+/// states left behind when a level dies out). Branches fork their parent's session,
+/// so a state's shared prefix is never evaluated again. The search stops at a
+/// verified answer, when finished answers agree, when the budget is spent or when
+/// asked to; it always answers, from the best path it has.
+public struct Deliberation: Sendable {
+    public let model: any LanguageModel
+    public var options: DeliberationOptions
+    public var clock: any DeliberationClock
+
+    public init(model: any LanguageModel, options: DeliberationOptions = DeliberationOptions(), clock: any DeliberationClock = WallClock()) {
+        self.model = model
+        self.options = options
+        self.clock = clock
+    }
+
+    /// Searches `task` and answers. `control` can end the search early (it then
+    /// answers with the best so far); `onProgress` hears after every thought.
+    public func run(
+        _ task: any DeliberationTask, control: DeliberationControl = DeliberationControl(),
+        onProgress: @escaping @Sendable (DeliberationProgress) -> Void = { _ in }
+    ) async throws -> DeliberationResult {
+        var search = try await SearchState(task: task, model: model, options: options, clock: clock, control: control)
+        try await search.grow(onProgress: onProgress)
+        return try await search.conclude()
+    }
+}
+
+/// What a search found.
+public struct DeliberationResult: Sendable {
+    /// The answer a person reads.
+    public var answer: String
+    /// Node ids from the root's child to the node the answer comes from.
+    public var path: [Int]
+    /// Every thought the search wrote.
+    public var tree: ThoughtTree
+    /// True when the task's exact checker confirmed the answer.
+    public var solved: Bool
+    /// True when the answer ends a path; false when it is the best partial path.
+    public var finished: Bool
+    /// Finished answers by vote key, with their summed scores.
+    public var votes: [String: Double]
+    /// Nil when the search ended by itself (a verified answer, agreement, nothing
+    /// left to try); else what ended it ("the time budget (30 s)", "a stop request").
+    public var stoppedBy: String?
+    /// The tool calls along the chosen path.
+    public var steps: [AgentStep]
+    /// Tokens read and written by every branch and value prompt.
+    public var tokens: TokenUsage
+    /// States expanded.
+    public var expanded: Int
+    /// Wall-clock seconds (by the search's clock).
+    public var seconds: Double
+}

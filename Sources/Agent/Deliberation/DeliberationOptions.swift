@@ -1,0 +1,89 @@
+import Synchronization
+
+/// The shape and limits of a search.
+public struct DeliberationOptions: Sendable {
+    /// Wall-clock time for the whole search; the answer comes when it is spent (or
+    /// sooner, when an answer is verified or the finished answers agree).
+    public var budget: Duration
+    /// Thoughts proposed each time a state is expanded (k).
+    public var proposals: Int
+    /// States kept at each depth (b, the beam).
+    public var beamWidth: Int
+    /// Thoughts from the question to an answer, at most.
+    public var maximumDepth: Int
+    /// Sampling temperature of proposals: high enough that k samples differ.
+    public var temperature: Double
+    public var seed: UInt64
+    /// Stop once this many finished answers agree and outweigh the rest two to one.
+    public var agreement: Int
+    /// States scoring below this are not expanded (a value prompt's "impossible").
+    public var pruneBelow: Double
+    /// How many times one state may be expanded (new samples each time) once every
+    /// state has been, before the search gives up early.
+    public var maximumExpansions: Int
+    /// How value prompts are read.
+    public var scale: ValueScale
+    /// Next-token alternatives read by the value prompt.
+    public var valueAlternatives: Int
+
+    public init(
+        budget: Duration = .seconds(30), proposals: Int = 5, beamWidth: Int = 3, maximumDepth: Int = 8, temperature: Double = 0.8,
+        seed: UInt64 = 0, agreement: Int = 3, pruneBelow: Double = 0.05, maximumExpansions: Int = 4, scale: ValueScale = .standard,
+        valueAlternatives: Int = 20
+    ) {
+        self.budget = budget
+        self.proposals = proposals
+        self.beamWidth = beamWidth
+        self.maximumDepth = maximumDepth
+        self.temperature = temperature
+        self.seed = seed
+        self.agreement = agreement
+        self.pruneBelow = pruneBelow
+        self.maximumExpansions = maximumExpansions
+        self.scale = scale
+        self.valueAlternatives = valueAlternatives
+    }
+}
+
+/// Where the search reads the time: the real clock, or one a test moves by hand.
+public protocol DeliberationClock: Sendable {
+    /// Time since an arbitrary fixed origin.
+    var now: Duration { get }
+}
+
+/// The real, monotonic clock.
+public struct WallClock: DeliberationClock {
+    private let origin = ContinuousClock.now
+
+    public init() {}
+
+    public var now: Duration { ContinuousClock.now - origin }
+}
+
+/// Asks a running search to stop and answer with the best it has (Ctrl-C).
+public final class DeliberationControl: Sendable {
+    private let stopped = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Ends the search at the next token; it answers with the best so far.
+    public func stop() { stopped.store(true, ordering: .relaxed) }
+
+    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
+}
+
+/// How a search is going, after each expanded state: for a live progress line.
+public struct DeliberationProgress: Sendable, Equatable {
+    public var elapsed: Duration
+    public var budget: Duration
+    /// States expanded so far.
+    public var expanded: Int
+    /// Thoughts in the tree (the root not counted).
+    public var thoughts: Int
+    /// The best score of any state so far.
+    public var bestScore: Double
+    /// The deepest thought so far.
+    public var depth: Int
+    /// Finished answers so far.
+    public var answers: Int
+}

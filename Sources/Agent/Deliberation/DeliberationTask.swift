@@ -1,0 +1,96 @@
+/// A kind of question the search can work on. The task lays out the context, has
+/// the model write each thought and checks what can be checked; the search
+/// (`Deliberation`) decides which thoughts to grow. Neither knows the other's
+/// insides: the same search serves every task.
+///
+/// The thinking is the model's: a task asks the model for each thought. Tools may
+/// compute a step the model chose or check a claim it made, but a task never
+/// produces candidate thoughts of its own.
+public protocol DeliberationTask: Sendable {
+    /// A short name for reports ("game of 24", "step by step").
+    var name: String { get }
+
+    /// Lays out, in `session`, the context the first thought continues.
+    func begin(in session: any LanguageModelSession) async throws
+
+    /// Has the model write the thought that follows `path`, in `session` (a branch
+    /// holding the context and the path). Nil when what the model wrote breaks the
+    /// task's form or says nothing: the branch is dropped.
+    func writeThought(after path: [Thought], in session: any LanguageModelSession, sampling: ThoughtSampling) async throws -> Thought?
+
+    /// The value prompt's opening (instructions and examples), the same for every
+    /// state, so its evaluated state is shared; nil when the task has none.
+    func valuePreamble() throws -> [Message]?
+
+    /// The question the value prompt asks about the state after `path`, answered
+    /// with one of `ValueScale`'s words; nil when there is nothing to judge.
+    func valueQuestion(after path: [Thought]) -> String?
+
+    /// The answer a person reads, from a path that ends in an answer or, when time
+    /// ran out first, the most promising unfinished one.
+    func answer(from path: [Thought], finished: Bool) -> String
+
+    /// What answers are compared by in the vote: answers with the same key agree.
+    func voteKey(for answer: String) -> String
+}
+
+/// How a thought is sampled.
+public struct ThoughtSampling: Sendable {
+    /// 0 is greedy.
+    public var temperature: Double
+    public var seed: UInt64
+    /// Wall-clock instant after which generation must stop.
+    public var deadline: ContinuousClock.Instant
+    /// False when the search wants generation to stop (time is up, or a stop was
+    /// requested); checked between tokens.
+    public var keepGoing: @Sendable () -> Bool
+    /// The thoughts already written from this state: a task that can may steer
+    /// away from them (sampling without replacement) instead of writing one again.
+    public var siblings: [String]
+
+    public init(
+        temperature: Double, seed: UInt64, deadline: ContinuousClock.Instant, keepGoing: @escaping @Sendable () -> Bool,
+        siblings: [String] = []
+    ) {
+        self.temperature = temperature
+        self.seed = seed
+        self.deadline = deadline
+        self.keepGoing = keepGoing
+        self.siblings = siblings
+    }
+}
+
+/// One step of reasoning, as the model wrote it and the task checked it.
+public struct Thought: Sendable, Equatable {
+    /// The thought as the context holds it (one line, tool results included).
+    public var text: String
+    /// What the checks found: true when every checkable claim held, false when one
+    /// failed (the branch is pruned), nil when nothing could be checked.
+    public var verified: Bool?
+    /// Why a check failed, or what it confirmed, for the tree.
+    public var note: String?
+    /// Set when the thought ends the reasoning: the answer it gives.
+    public var answer: String?
+    /// Set when the task's exact checker confirmed the answer: the search stops.
+    public var solves: Bool
+    /// Tool calls made while writing or checking the thought.
+    public var steps: [AgentStep]
+    /// Tokens the model generated for it.
+    public var tokens: Int
+    /// What a person reads of the thought (markers and tool results removed).
+    public var answerLine: String
+
+    public init(
+        text: String, verified: Bool? = nil, note: String? = nil, answer: String? = nil, solves: Bool = false,
+        steps: [AgentStep] = [], tokens: Int = 0, answerLine: String? = nil
+    ) {
+        self.text = text
+        self.verified = verified
+        self.note = note
+        self.answer = answer
+        self.solves = solves
+        self.steps = steps
+        self.tokens = tokens
+        self.answerLine = answerLine ?? text
+    }
+}

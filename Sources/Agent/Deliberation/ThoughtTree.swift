@@ -1,0 +1,106 @@
+import Foundation
+
+/// A node of the search tree, as `--json` and `--show-tree` report it.
+public struct ThoughtNode: Codable, Sendable, Equatable {
+    /// 0 is the root (the question); children have higher ids than their parent.
+    public var id: Int
+    /// Nil for the root.
+    public var parent: Int?
+    /// The thought (empty for the root).
+    public var text: String
+    /// How promising the state after this thought is, 0…1 (value prompt and checks).
+    public var score: Double
+    /// True when the thought's checks held, false when one failed, nil when none applied.
+    public var verified: Bool?
+    /// Steps from the root.
+    public var depth: Int
+    /// The answer, when the thought ends the reasoning.
+    public var answer: String?
+    /// What a check found, or why the branch was dropped.
+    public var note: String?
+
+    public init(
+        id: Int, parent: Int?, text: String, score: Double, verified: Bool?, depth: Int, answer: String? = nil, note: String? = nil
+    ) {
+        self.id = id
+        self.parent = parent
+        self.text = text
+        self.score = score
+        self.verified = verified
+        self.depth = depth
+        self.answer = answer
+        self.note = note
+    }
+}
+
+/// The tree a search grew: every thought with its score, in the order written.
+public struct ThoughtTree: Sendable, Equatable {
+    public private(set) var nodes: [ThoughtNode]
+    /// The thought behind each node (the root's is empty).
+    private(set) var thoughts: [Thought]
+
+    init() {
+        nodes = [ThoughtNode(id: 0, parent: nil, text: "", score: 0.5, verified: nil, depth: 0)]
+        thoughts = [Thought(text: "")]
+    }
+
+    /// Adds `thought` under `parent`; returns the new node's id.
+    mutating func add(_ thought: Thought, under parent: Int, score: Double) -> Int {
+        let id = nodes.count
+        nodes.append(
+            ThoughtNode(
+                id: id, parent: parent, text: thought.text.trimmingCharacters(in: .newlines), score: score, verified: thought.verified,
+                depth: nodes[parent].depth + 1, answer: thought.answer, note: thought.note))
+        thoughts.append(thought)
+        return id
+    }
+
+    /// The thoughts from the root (excluded) to `id`.
+    func path(to id: Int) -> [Thought] {
+        var path: [Thought] = []
+        var current: Int? = id
+        while let node = current, node != 0 {
+            path.append(thoughts[node])
+            current = nodes[node].parent
+        }
+        return path.reversed()
+    }
+
+    func thought(_ id: Int) -> Thought { thoughts[id] }
+
+    /// Takes `nodes` as the tree (for drawing a reported tree).
+    mutating func replaceNodes(_ nodes: [ThoughtNode]) {
+        self.nodes = nodes
+        thoughts = nodes.map { Thought(text: $0.text, verified: $0.verified, note: $0.note, answer: $0.answer) }
+    }
+
+    /// The ids of `id`'s children.
+    func children(of id: Int) -> [Int] {
+        nodes.filter { $0.parent == id }.map(\.id)
+    }
+
+    /// The tree drawn with indentation, one node per line, for a terminal:
+    ///     #3 [0.82 ✓] 4 + 8 = 12 (left: 4 6 12)
+    public func rendered(highlighting path: Set<Int> = []) -> String {
+        var lines: [String] = []
+        var childrenOf: [Int: [Int]] = [:]
+        for node in nodes.dropFirst() { childrenOf[node.parent ?? 0, default: []].append(node.id) }
+        func draw(_ id: Int, indent: String) {
+            for child in childrenOf[id] ?? [] {
+                let node = nodes[child]
+                let mark = switch node.verified {
+                case true?: " ✓"
+                case false?: " ✗"
+                case nil: ""
+                }
+                let onPath = path.contains(child) ? "→ " : "  "
+                let note = node.note.map { "  — \($0)" } ?? ""
+                let text = node.text.replacingOccurrences(of: "\n", with: " ⏎ ")
+                lines.append("\(indent)\(onPath)#\(child) [\(String(format: "%.2f", node.score))\(mark)] \(text)\(note)")
+                draw(child, indent: indent + "   ")
+            }
+        }
+        draw(0, indent: "")
+        return lines.joined(separator: "\n")
+    }
+}

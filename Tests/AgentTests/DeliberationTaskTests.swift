@@ -1,0 +1,160 @@
+import AgentTools
+import Foundation
+import Testing
+@testable import Agent
+@testable import Game24
+
+private let game24Prompts = PromptLibrary(
+    directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("examples/Game24/prompts").path)
+
+private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampling {
+    ThoughtSampling(temperature: 0, seed: seed, deadline: .now + .seconds(60), keepGoing: { true }, siblings: siblings)
+}
+
+// MARK: - Game of 24
+
+@Test func aGame24QuestionIsRecognisedByWhatItSays() {
+    #expect(Game24Puzzle(question: "Use the numbers 4 5 6 10 and + - * / to make 24.")?.numbers == [4, 5, 6, 10])
+    #expect(Game24Puzzle(question: "Can you get 24 from 1, 1, 4 and 6?")?.numbers == [1, 1, 4, 6])
+    #expect(Game24Puzzle(question: "Game of 24: 3 3 8 8")?.numbers == [3, 3, 8, 8])
+    #expect(Game24Puzzle(question: "What is 24 × 78?") == nil)
+    #expect(Game24Puzzle(question: "Make 24 from 1 2 3.") == nil)
+    #expect(Game24Puzzle(question: "Make 24 from 1 2 3 4 5.") == nil)
+}
+
+@Test func movesUseTheNumbersLeftAndResultsMustBePositiveWholeNumbers() throws {
+    let state = Game24State(numbers: [4, 4, 6, 8])
+    #expect(state.moves.contains("4 + 8 ="))
+    #expect(state.moves.contains("4 * 4 ="))
+    #expect(!state.moves.contains("5 + 8 ="))
+    let move = try #require(Game24Move("4 + 8 "))
+    guard case .success(let next) = state.applying(move, result: 12) else { Issue.record("a legal move was refused"); return }
+    #expect(next.listed == "4 6 12")
+    #expect(next.entries.last?.expression == "4 + 8")
+    let half = try #require(Game24Move("6 / 4"))
+    #expect(state.applying(half, result: nil) == .failure(.notPositiveWhole("6 / 4")))
+    let absent = try #require(Game24Move("5 + 8"))
+    #expect(state.applying(absent, result: 13) == .failure(.notLeft(5, "4 4 6 8")))
+}
+
+@Test func theCheckerVerifiesTheWholeExpressionExactly() {
+    let puzzle = Game24Puzzle(numbers: [4, 4, 6, 8])
+    #expect(Game24Checker.check("(6 - 4) * (4 + 8) = 24", puzzle: puzzle) == .solves)
+    #expect(Game24Checker.check("(6 - 4) * (4 + 8)", puzzle: puzzle) == .solves)
+    #expect(Game24Checker.check("6 * 4 = 24", puzzle: puzzle) == .wrongNumbers(used: [6, 4]))
+    #expect(Game24Checker.check("(6 + 4) * (4 + 8)", puzzle: puzzle) == .wrongValue("120"))
+    // 1 3 4 6: 6 / (1 - 3/4) is 24 exactly, though it goes through fractions.
+    #expect(Game24Checker.check("6 / (1 - 3 / 4)", puzzle: Game24Puzzle(numbers: [1, 3, 4, 6])) == .solves)
+}
+
+@Test func aGame24ThoughtIsTheModelsMoveComputedByTheCalculator() async throws {
+    // The model wants "5 + 8" (5 is not a number left): held to the moves, it writes another.
+    let model = ScriptedModel(["4 + 8 = 12", "5 + 8 =", "6 - 4 =", "2 * 12 ="], constrained: true)
+    let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 4, 6, 8]), prompts: game24Prompts, vocabulary: model.vocabulary)
+    let session = try await model.makeSession() as! ScriptedSession
+    try await task.begin(in: session)
+    let first = try #require(try await task.writeThought(after: [], in: session, sampling: sampling()))
+    #expect(first.text == "4 + 8 = 12 (left: 4 6 12)\n")
+    #expect(first.verified == true && first.answer == nil)
+    #expect(first.steps.map(\.input) == ["4 + 8"])
+    #expect(session.context.withLock { $0 }.hasSuffix("Numbers: 4 4 6 8\n[assistant] 4 + 8 = 12 (left: 4 6 12)\n"))
+    let second = try #require(try await task.writeThought(after: [first], in: try await session.fork(), sampling: sampling()))
+    #expect(!second.text.hasPrefix("5"))
+    let third = try #require(try await task.writeThought(after: [first], in: session, sampling: sampling()))
+    #expect(third.text == "6 - 4 = 2 (left: 12 2)\n")
+    let last = try #require(try await task.writeThought(after: [first, third], in: session, sampling: sampling()))
+    #expect(last.solves && last.answer == "(6 - 4) * (4 + 8) = 24")
+    #expect(task.answer(from: [first, third, last], finished: true).hasSuffix("Answer: (6 - 4) * (4 + 8) = 24"))
+}
+
+@Test func aMoveAlreadyWrittenFromAStateIsNotOfferedAgain() async throws {
+    let model = ScriptedModel(["6 - 4 ="], constrained: true)
+    let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 6]), prompts: game24Prompts, vocabulary: model.vocabulary)
+    let session = try await model.makeSession()
+    try await task.begin(in: session)
+    let thought = try #require(try await task.writeThought(after: [], in: session, sampling: sampling(siblings: ["6 - 4 = 2 (left: 2)"])))
+    #expect(!thought.text.hasPrefix("6 - 4"))
+}
+
+@Test func aFinalNumberOtherThan24FailsItsCheck() async throws {
+    let model = ScriptedModel(["6 + 4 ="], constrained: true)
+    let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 6]), prompts: game24Prompts, vocabulary: model.vocabulary)
+    let session = try await model.makeSession()
+    try await task.begin(in: session)
+    let thought = try #require(try await task.writeThought(after: [], in: session, sampling: sampling()))
+    #expect(thought.verified == false && thought.note == "ends at 10, not 24" && thought.answer == nil)
+}
+
+@Test func game24PromptsHaveTheirPlaceholders() throws {
+    #expect(try game24Prompts.placeholders(in: "value-question.md") == ["numbers"])
+    #expect(try game24Prompts.examples("propose.md").count == 7)
+    #expect(try game24Prompts.examples("value.md").first?.role == .system)
+}
+
+// MARK: - Step by step
+
+private func stepPlanner(_ model: ScriptedModel) -> Planner {
+    Planner(model: model, tools: [Calculator()], layout: ConversationLayout(prompts: repositoryPrompts))
+}
+
+@Test func aStepByStepThoughtIsOneLineAndItsArithmeticIsChecked() async throws {
+    let model = ScriptedModel(["A box holds 24 eggs.\n", "5 boxes hold 24 × 5 = 110 eggs.\n", "<calc>24*5</calc>", "So 120 eggs."])
+    let task = StepByStepTask(question: "How many eggs are in 5 boxes of 24?", planner: stepPlanner(model), prompts: repositoryPrompts)
+    let session = try await model.makeSession() as! ScriptedSession
+    try await task.begin(in: session)
+    let first = try #require(try await task.writeThought(after: [], in: session, sampling: sampling()))
+    #expect(first.text == "A box holds 24 eggs." && first.verified == nil && first.answer == nil)
+    let wrong = try #require(try await task.writeThought(after: [first], in: try await session.fork(), sampling: sampling()))
+    #expect(wrong.verified == false)
+    #expect(wrong.note == "24 × 5 is 120, not 110")
+    let right = try #require(try await task.writeThought(after: [first], in: session, sampling: sampling()))
+    #expect(right.verified == true && right.steps.map(\.output) == ["120"])
+    #expect(right.answer == "A box holds 24 eggs.\nSo 120 eggs.")
+    #expect(task.voteKey(for: right.answer ?? "") == "120")
+    #expect(task.voteKey(for: "It costs 1,250.00 dollars") == "1250")
+    let question = try #require(task.valueQuestion(after: [first, right]))
+    #expect(question.hasPrefix("Question: How many eggs are in 5 boxes of 24?\nAnswer so far: A box holds 24 eggs."))
+}
+
+@Test func arithmeticClaimsAreCheckedToThePrecisionWritten() {
+    let checks = ArithmeticClaims.check("So 24 × 78 = 1872, then 1,872 / 3 = 624 and 10/3 = 3.33 but 2 + 2 = 5.")
+    #expect(checks.map(\.holds) == [true, true, true, false])
+    #expect(checks.last?.computed == "4")
+    #expect(ArithmeticClaims.check("10/3 = 3.4").first?.holds == false)
+    #expect(ArithmeticClaims.check("The year 2024 = a leap year; x = 5").isEmpty)
+}
+
+@Test func triggerPhrasesAskForDeliberation() throws {
+    let trigger = try DeliberationTrigger(prompts: repositoryPrompts)
+    #expect(trigger.phrase(in: "Take your time: what is 17 * 23?") == "take your time")
+    #expect(trigger.phrase(in: "No rush — how many days are in 3 weeks?") == "no rush")
+    #expect(trigger.phrase(in: "Think CAREFULLY about 2+2") == "think carefully")
+    #expect(trigger.phrase(in: "What is the timeline of the rush hour?") == nil)
+    #expect(trigger.phrase(in: "What is 24*78?") == nil)
+}
+
+@Test func aChoiceConstraintAllowsOnlyStartsOfItsChoices() {
+    let vocabulary = TokenVocabulary(pieces: ["4", " +", " ", "+", "8", " =", "48", "x", nil])
+    let candidates = ChoiceCandidates(vocabulary: vocabulary, alphabet: Set("0123456789+ ="))
+    let constraint = ChoiceConstraint(choices: ["4 + 8 =", "8 + 4 ="], candidates: candidates)
+    func allowed(_ text: String) -> [String] {
+        let set = constraint.allowedTokens(after: text)!
+        return vocabulary.pieces.indices.filter(set.contains).compactMap { vocabulary.pieces[$0] }
+    }
+    #expect(allowed("") == ["4", "8"])
+    #expect(allowed("4") == [" +", " "])
+    #expect(allowed("4 + 8") == [" ", " ="])
+}
+
+@Test func writeLineStopsAtTheEndOfALineAndRunsToolsOnTheWay() async throws {
+    let model = ScriptedModel(["Compute <calc>6*7</calc>", "so 42.\nNext line"])
+    let planner = stepPlanner(model)
+    let session = try await model.makeSession() as! ScriptedSession
+    try await session.start([Message(.user, "6*7?")], assistantPrefix: "", stablePrefix: 0)
+    let line = try await planner.writeLine(in: session, deadline: .now + .seconds(10))
+    #expect(line.text == "Compute <calc>6*7</calc><result>42</result>\nso 42.\n")
+    #expect(line.answer.trimmingCharacters(in: .whitespacesAndNewlines) == "Compute so 42.")
+    #expect(!line.endsAnswer)
+    #expect(line.steps.map(\.output) == ["42"])
+}

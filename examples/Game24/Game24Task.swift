@@ -1,0 +1,116 @@
+import Agent
+import AgentTools
+
+/// The Game of 24 as a deliberation task. Each thought is one move the model
+/// writes: which two numbers, which operation ("4 + 8"). The model's tokens are held
+/// to moves with the numbers left (the game's grammar, as a tool call is held to
+/// the tool's alphabet), the calculator computes the move's value, and the rules
+/// keep the list of numbers left: "4 + 8 = 12 (left: 4 6 12)". A value prompt judges
+/// whether the numbers left can still make 24; when one number is left, the
+/// checker verifies the whole expression exactly.
+public struct Game24Task: DeliberationTask {
+    public let name = "game of 24"
+    public let puzzle: Game24Puzzle
+    private let prompts: PromptLibrary
+    private let candidates: ChoiceCandidates?
+    private let calculator = Calculator()
+
+    /// The characters of a move: digits, the four operators, spaces and "=".
+    public static let moveAlphabet = Set("0123456789+-*/ =")
+
+    /// - Parameters:
+    ///   - prompts: the folder with `propose.md`, `value.md` and `value-question.md`.
+    ///   - vocabulary: the model's, to hold moves to the numbers left; nil (a remote
+    ///     model) lets the model write freely, and illegal moves are dropped.
+    public init(puzzle: Game24Puzzle, prompts: PromptLibrary, vocabulary: TokenVocabulary?) {
+        self.puzzle = puzzle
+        self.prompts = prompts
+        candidates = vocabulary.map { ChoiceCandidates(vocabulary: $0, alphabet: Self.moveAlphabet) }
+    }
+
+    /// The task's prompts in `examples/Game24/prompts` of the checkout.
+    public static func locatePrompts() throws(PromptError) -> PromptLibrary {
+        try PromptLibrary.locate(folder: "examples/Game24/prompts", containing: "propose.md")
+    }
+
+    public func begin(in session: any LanguageModelSession) async throws {
+        let examples = try prompts.examples("propose.md")
+        let question = Message(.user, "Numbers: " + puzzle.numbers.map(String.init).joined(separator: " "))
+        try await session.start(examples + [question], assistantPrefix: "", stablePrefix: examples.count)
+    }
+
+    public func writeThought(after path: [Thought], in session: any LanguageModelSession, sampling: ThoughtSampling) async throws -> Thought? {
+        let state = replay(path)
+        guard state.entries.count > 1 else { return nil }
+        // Moves already written from this state are not offered again.
+        let written = Set(sampling.siblings.compactMap { Self.move(in: $0)?.text })
+        let moves = state.moves.filter { Game24Move($0).map { !written.contains($0.text) } ?? false }
+        guard !moves.isEmpty else { return nil }
+        let request = GenerationRequest(
+            maximumTokens: 12, temperature: sampling.temperature, seed: sampling.seed, stopStrings: ["=", "\n"],
+            constraint: candidates.map { ChoiceConstraint(choices: moves, candidates: $0) })
+        let outcome = try await session.generate(request) { _ in sampling.keepGoing() }
+        guard case .stopString("=") = outcome.stopReason, let move = Game24Move(outcome.text) else { return nil }
+
+        let computed = (try? calculator.evaluate(move.text)) ?? "error"
+        let step = AgentStep(tool: calculator.name, input: move.text, output: computed, ok: computed != "error", ms: 0)
+        switch state.applying(move, result: Int(computed)) {
+        case .failure(let broken):
+            return Thought(text: "\(move.text) = \(computed)", verified: false, note: broken.description, steps: [step], tokens: outcome.tokenCount)
+        case .success(let next):
+            let tail = " \(computed) (left: \(next.listed))\n"
+            try await session.append(tail)
+            let text = "\(move.text) =" + tail
+            guard next.entries.count == 1 else {
+                return Thought(text: text, verified: true, steps: [step], tokens: outcome.tokenCount)
+            }
+            let expression = "\(next.entries[0].expression) = \(computed)"
+            let verdict = Game24Checker.check(expression, puzzle: puzzle)
+            guard verdict == .solves else {
+                return Thought(text: text, verified: false, note: "ends at \(computed), not 24", steps: [step], tokens: outcome.tokenCount)
+            }
+            return Thought(
+                text: text, verified: true, note: "checked: \(expression)", answer: expression, solves: true, steps: [step],
+                tokens: outcome.tokenCount)
+        }
+    }
+
+    public func valuePreamble() throws -> [Message]? {
+        try prompts.examples("value.md")
+    }
+
+    public func valueQuestion(after path: [Thought]) -> String? {
+        let state = replay(path)
+        guard state.entries.count > 1 else { return nil }
+        return try? prompts.render("value-question.md", ["numbers": state.listed]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    public func answer(from path: [Thought], finished: Bool) -> String {
+        let moves = path.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if finished, let answer = path.last?.answer {
+            return (moves + ["Answer: \(answer)"]).joined(separator: "\n")
+        }
+        let tried = moves.isEmpty ? "" : "\nThe most promising moves: " + moves.joined(separator: "; ")
+        return "I found no way to make 24 from \(puzzle.numbers.map(String.init).joined(separator: " ")) in the time I had." + tried
+    }
+
+    public func voteKey(for answer: String) -> String { answer }
+
+    /// The numbers left after `path`, replayed from the puzzle.
+    func replay(_ path: [Thought]) -> Game24State {
+        var state = Game24State(numbers: puzzle.numbers)
+        for thought in path {
+            guard let move = Self.move(in: thought.text), let equals = thought.text.firstIndex(of: "="),
+                let value = Int(thought.text[thought.text.index(after: equals)...].split(separator: " ").first ?? ""),
+                case .success(let next) = state.applying(move, result: value)
+            else { continue }
+            state = next
+        }
+        return state
+    }
+
+    /// The move a thought's text starts with ("4 + 8" of "4 + 8 = 12 (left: 4 6 12)").
+    static func move(in text: String) -> Game24Move? {
+        Game24Move(String(text.prefix { $0 != "=" }))
+    }
+}
