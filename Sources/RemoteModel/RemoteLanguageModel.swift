@@ -11,8 +11,9 @@ import Synchronization
 /// send it whole with each generation (the server may reuse its cache for the
 /// common prefix; nothing is shared between forks). Text streams as the server
 /// writes it. There is no vocabulary, so token constraints are not applied.
-/// Log-probabilities are read from `logprobs` when the server gives them, and are
-/// empty when it does not.
+/// Log-probabilities and the most likely next tokens (`GenerationRequest.alternatives`,
+/// which deliberate mode's value prompts read) come from `logprobs` / `top_logprobs`
+/// when the server gives them, and are empty when it does not.
 public final class RemoteLanguageModel: LanguageModel {
     /// The API's base URL, e.g. `http://127.0.0.1:8080/v1`.
     public let baseURL: String

@@ -64,6 +64,7 @@ final class RemoteSession: LanguageModelSession, Sendable {
         var finished = false
         var chunks = 0
         var logProbabilities: [Double] = []
+        var alternatives: [[TokenAlternative]] = []
         var counted: StreamedEvent.Counts?
 
         func handle(_ data: String) throws {
@@ -78,6 +79,9 @@ final class RemoteSession: LanguageModelSession, Sendable {
             if let usage = event.usage { counted = usage }
             guard let choice = event.choices?.first else { return }
             logProbabilities += choice.logprobs?.values ?? []
+            alternatives += (choice.logprobs?.alternatives ?? []).map { step in
+                step.map { TokenAlternative(text: $0.text, logProbability: $0.logProbability) }
+            }
             let piece = choice.newText
             if !piece.isEmpty {
                 chunks += 1
@@ -140,7 +144,8 @@ final class RemoteSession: LanguageModelSession, Sendable {
             $0.usage.prompt += counted?.promptTokens ?? 0
         }
         return GenerationOutcome(
-            text: text, stopReason: reason, tokenCount: generated, logProbabilities: request.logProbabilities ? logProbabilities : [])
+            text: text, stopReason: reason, tokenCount: generated, logProbabilities: request.logProbabilities ? logProbabilities : [],
+            alternatives: request.alternatives > 0 ? alternatives : [])
     }
 
     /// End-of-turn text of a locally rendered prompt (never part of a chat request).
@@ -161,14 +166,16 @@ final class RemoteSession: LanguageModelSession, Sendable {
             var body = ChatCompletionRequest(
                 model: modelName, messages: apiMessages, stream: true, temperature: request.temperature,
                 maxTokens: request.maximumTokens, stop: request.stopStrings.isEmpty ? nil : request.stopStrings, seed: seed,
-                logprobs: request.logProbabilities ? true : nil)
+                logprobs: request.logProbabilities || request.alternatives > 0 ? true : nil,
+                topLogprobs: request.alternatives > 0 ? request.alternatives : nil)
             body.streamOptions = StreamOptions(includeUsage: true)
             return (model.baseURL + "/chat/completions", try encoder.encode(body))
         case .completions(let renderer):
             let stops = request.stopStrings + renderer.endOfTurn
             var body = CompletionRequest(
                 model: modelName, prompt: renderer.render(messages) + assistantText, stream: true, temperature: request.temperature,
-                maxTokens: request.maximumTokens, stop: stops.isEmpty ? nil : stops, seed: seed, logprobs: request.logProbabilities ? 1 : nil)
+                maxTokens: request.maximumTokens, stop: stops.isEmpty ? nil : stops, seed: seed,
+                logprobs: request.alternatives > 0 ? request.alternatives : (request.logProbabilities ? 1 : nil))
             body.streamOptions = StreamOptions(includeUsage: true)
             return (model.baseURL + "/completions", try encoder.encode(body))
         }

@@ -35,23 +35,45 @@ struct StreamedEvent: Decodable {
         var newText: String { delta?.content ?? text ?? "" }
     }
 
-    /// Chat: `{"content": [{"logprob": …}]}`; text completions: `{"token_logprobs": […]}`.
+    /// Chat: `{"content": [{"token", "logprob", "top_logprobs": [{"token", "logprob"}]}]}`;
+    /// text completions: `{"token_logprobs": […], "top_logprobs": [{token: logprob}]}`.
     struct LogProbabilities: Decodable {
+        struct Alternative: Decodable {
+            let token: String
+            let logprob: Double
+        }
+
         struct Entry: Decodable {
             let logprob: Double
+            let topLogprobs: [Alternative]?
+
+            enum CodingKeys: String, CodingKey {
+                case logprob
+                case topLogprobs = "top_logprobs"
+            }
         }
 
         let content: [Entry]?
         let tokenLogprobs: [Double?]?
+        let topLogprobs: [[String: Double]?]?
 
         enum CodingKeys: String, CodingKey {
             case content
             case tokenLogprobs = "token_logprobs"
+            case topLogprobs = "top_logprobs"
         }
 
         var values: [Double] {
             if let content { return content.map(\.logprob) }
             return (tokenLogprobs ?? []).compactMap { $0 }
+        }
+
+        /// The most likely tokens at each step, best first.
+        var alternatives: [[(text: String, logProbability: Double)]] {
+            if let content {
+                return content.map { entry in (entry.topLogprobs ?? []).map { ($0.token, $0.logprob) }.sorted { $0.1 > $1.1 } }
+            }
+            return (topLogprobs ?? []).map { step in (step ?? [:]).map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 } }
         }
     }
 

@@ -43,6 +43,27 @@ extension ServerProcessTests {
             }
         }
 
+        @Test("ask --deliberate runs deliberate mode on the remote model (forks, value prompts read through top_logprobs)")
+        func deliberateThroughServe() async throws {
+            try await ServerProcess.with { server in
+                let output = try await ServeTestSupport.run(
+                    ServeTestSupport.ponder,
+                    ["ask", "--json", "--backend", "openai", "--base-url", server.baseURL, "--api-model", "ponder", "--deliberate", "6",
+                     "--show-tree", "Use the numbers 1 1 4 6 and + - * / to make 24."], timeout: 120)
+                #expect(output.status == 0, "\(output.combined)")
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.combined)")
+                #expect(object["mode"] as? String == "deliberate")
+                let tree = try #require(object["tree"] as? [String: Any])
+                let nodes = try #require(tree["nodes"] as? [[String: Any]])
+                #expect(nodes.count > 1, "the search expanded nothing: \(tree)")
+                // Without the value prompt's next-token probabilities a state scores only
+                // 0 (a failed check), 0.5, 0.6 (claims checked) or 1 (solved).
+                let scores = nodes.dropFirst().compactMap { $0["score"] as? Double }
+                let readings = scores.filter { score in ![0, 0.5, 0.6, 1].contains { abs($0 - score) < 1e-9 } }
+                #expect(!readings.isEmpty, "no score came from a value reading: \(scores)")
+            }
+        }
+
         @Test("chat --backend openai keeps the conversation across turns")
         func chatThroughServe() async throws {
             try await ServerProcess.with { server in
@@ -107,6 +128,14 @@ extension ServerProcessTests {
                 #expect(original.text.hasPrefix(",") || original.text.hasPrefix(" "), "\(original.text)")
                 #expect(!forked.text.hasPrefix(","), "\(forked.text)")
                 #expect(await session.usage.generated == first.tokenCount + original.tokenCount)
+
+                // The most likely next tokens (what deliberate mode's value prompts read), best first.
+                let next = try await session.fork()
+                let scored = try await next.generate(GenerationRequest(maximumTokens: 1, alternatives: 5)) { _ in true }
+                #expect(scored.alternatives.count == 1 && scored.alternatives[0].count == 5, "\(scored.alternatives)")
+                let step = scored.alternatives.first ?? []
+                #expect(zip(step, step.dropFirst()).allSatisfy { $0.logProbability >= $1.logProbability })
+                #expect(step.first?.text == scored.text, "greedy: the chosen token is the most likely")
             }
         }
 
