@@ -53,7 +53,7 @@ struct AskCommand: AsyncParsableCommand {
             let display = json ? nil : AnswerDisplay()
             let answer: AgentAnswer
             if let budget = try agent.deliberationBudget(for: text, prompts: planner.layout.prompts) {
-                answer = try await deliberate(text, mode: agent.deliberateMode(planner: planner, budget: budget), quiet: json)
+                answer = try await deliberate(text, mode: agent.deliberateMode(planner: planner, budget: budget))
             } else {
                 answer = try await planner.answer(text) { event in display?.show(event) }
             }
@@ -73,13 +73,14 @@ struct AskCommand: AsyncParsableCommand {
         }
     }
 
-    /// Searches for the answer with a live progress line (none when `quiet`); the
-    /// first Ctrl-C asks for the best answer so far, a second quits.
-    private func deliberate(_ question: String, mode: DeliberateMode, quiet: Bool) async throws -> AgentAnswer {
+    /// Searches for the answer with a live progress line on standard error (with
+    /// --json too: the object goes to standard output); the first Ctrl-C asks for the
+    /// best answer so far, a second quits.
+    private func deliberate(_ question: String, mode: DeliberateMode) async throws -> AgentAnswer {
         let progress = DeliberationDisplay()
         let control = DeliberationControl()
         let interrupts = InterruptMonitor()
-        let search = Task { try await mode.answer(question, control: control) { if !quiet { progress.show($0) } } }
+        let search = Task { try await mode.answer(question, control: control) { progress.show($0) } }
         interrupts.running(Task { _ = try? await search.value }) {
             control.stop()
             FileHandleOutput.writeToStandardError("\n(stopping: answering with the best so far; Ctrl-C again quits)\n")

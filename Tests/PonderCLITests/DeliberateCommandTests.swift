@@ -81,27 +81,57 @@ struct DeliberateCommandTests {
 
     @Test("Ctrl-C answers with the best so far")
     func interrupt() async throws {
-        let interrupted = Mutex<ContinuousClock.Instant?>(nil)
         // No sequence of whole-number moves makes 24 from these: the search would go on.
-        let (_, json) = try await Self.ask(["--deliberate", "60", "Use the numbers 6 8 12 13 and + - * / to make 24."]) { process in
+        let process = Process()
+        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("ponder")
+        process.arguments = ["ask", "--json", "--deliberate", "60", "Use the numbers 6 8 12 13 and + - * / to make 24."]
+        process.currentDirectoryURL = CommandLineTests.repositoryRoot
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-interrupt-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = try FileHandle(forWritingTo: errors)
+        try process.run()
+        // Once the search shows progress, Ctrl-C; then the answer, timed by the search itself.
+        let (out, secondsBeforeInterrupt) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Double), Never>) in
             Thread.detachNewThread {
-                Thread.sleep(forTimeInterval: 3)
-                interrupted.withLock { $0 = .now }
+                // Standard output is drained all along: the tree is larger than a pipe holds.
+                let collected = Mutex(Data())
+                let drained = DispatchSemaphore(value: 0)
+                Thread.detachNewThread {
+                    collected.withLock { $0 = output.fileHandleForReading.readDataToEndOfFile() }
+                    drained.signal()
+                }
+                let searchStarted = Date()
+                while process.isRunning, !((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("thinking ") {
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
+                Thread.sleep(forTimeInterval: 1)
+                let waited = Date().timeIntervalSince(searchStarted)
                 process.interrupt()
+                drained.wait()
+                process.waitUntilExit()
+                continuation.resume(returning: (collected.withLock { $0 }, waited))
             }
         }
-        let stopped = try #require(interrupted.withLock { $0 })
-        #expect(ContinuousClock.now - stopped < .seconds(2), "the answer came long after Ctrl-C")
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        let json = try JSONDecoder().decode(AskJSON.self, from: out)
         #expect(json.stopped_by == "a stop request")
         #expect(json.answer.contains("no way to make 24"))
         #expect((json.tree?.nodes.count ?? 0) > 1)
+        // The search ran from before the progress line to the answer: at most the wait
+        // before Ctrl-C plus a little (one token, the answer's assembly).
+        #expect(json.seconds < secondsBeforeInterrupt + 1.5, "the answer came \(json.seconds - secondsBeforeInterrupt) s after Ctrl-C")
+        #expect(stderr.contains("(stopping: answering with the best so far; Ctrl-C again quits)"))
     }
 }
 
 extension DeliberateCommandTests {
     @Test("chat: /think SECONDS QUESTION, and /think before the next question")
     func chatThink() async throws {
-        let script = "/think 6 What is 17 * 23?\n/think 3\nUse the numbers 4 4 6 8 and + - * / to make 24.\nWhat is 2+3?\n/quit\n"
+        let script = "/think 30 What is 17 * 23?\n/think 3\nUse the numbers 4 4 6 8 and + - * / to make 24.\nWhat is 2+3?\n/quit\n"
         let result = try await CommandLineTests.run(["chat"], input: script)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("391"))
