@@ -212,21 +212,13 @@ final class ServedEngine: @unchecked Sendable {
             let bytes = tokenizer.piece(TokenID(id), special: true)
             return (String(decoding: bytes, as: UTF8.self), bytes)
         }
-        var best: [Int] = []
-        if count > 0 {
-            for index in logProbabilities.indices {
-                if best.count == count, let last = best.last, logProbabilities[index] <= logProbabilities[last] { continue }
-                let position = best.firstIndex { logProbabilities[$0] < logProbabilities[index] } ?? best.count
-                best.insert(index, at: position)
-                if best.count > count { best.removeLast() }
-            }
-        }
+        let best = count > 0 ? Sampler.mostLikely(logProbabilities, count: count) : []
         let (text, bytes) = describe(Int(token))
         return ScoredToken(
             text: text, bytes: bytes, logProbability: Double(logProbabilities[Int(token)]),
-            alternatives: best.map { id in
-                let (text, bytes) = describe(id)
-                return ScoredToken.Alternative(text: text, bytes: bytes, logProbability: Double(logProbabilities[id]))
+            alternatives: best.map { alternative in
+                let (text, bytes) = describe(Int(alternative.token))
+                return ScoredToken.Alternative(text: text, bytes: bytes, logProbability: Double(alternative.logProbability))
             })
     }
 }

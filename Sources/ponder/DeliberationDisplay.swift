@@ -32,6 +32,11 @@ final class DeliberationDisplay: Sendable {
         if terminal, shownOnce.withLock({ $0 }) { FileHandleOutput.writeToStandardError("\r\u{1B}[2K") }
     }
 
+    /// "1 thought", "2 thoughts".
+    static func counted(_ count: Int, _ noun: String) -> String {
+        count == 1 ? "1 \(noun)" : "\(count) \(noun)s"
+    }
+
     /// "30" or "2.5".
     static func seconds(_ duration: Duration) -> String {
         String(format: "%g", duration.inSeconds)
@@ -40,17 +45,15 @@ final class DeliberationDisplay: Sendable {
     static func line(_ progress: DeliberationProgress) -> String {
         let elapsed = String(format: "%.1f", progress.elapsed.inSeconds)
         let budget = seconds(progress.budget)
-        let answers = progress.answers == 1 ? "1 answer" : "\(progress.answers) answers"
-        let thoughts = progress.thoughts == 1 ? "1 thought" : "\(progress.thoughts) thoughts"
-        return "thinking \(elapsed)/\(budget) s · \(thoughts), \(progress.expanded) expanded · "
-            + "best \(String(format: "%.2f", progress.bestScore)) · depth \(progress.depth) · \(answers)"
+        return "thinking \(elapsed)/\(budget) s · \(counted(progress.thoughts, "thought")), \(progress.expanded) expanded · "
+            + "best \(String(format: "%.2f", progress.bestScore)) · depth \(progress.depth) · \(counted(progress.answers, "answer"))"
     }
 
     /// One line after the search: how it went.
     static func summary(_ answer: AgentAnswer) -> String? {
         guard let report = answer.deliberation else { return nil }
         let how = report.verified ? "verified" : answer.stoppedBy == nil ? "finished" : "best so far"
-        return "thought for \(String(format: "%.1f", answer.seconds)) s (\(report.task)): \(report.nodes.count - 1) thoughts, "
+        return "thought for \(String(format: "%.1f", answer.seconds)) s (\(report.task)): \(counted(report.nodes.count - 1, "thought")), "
             + "\(report.expanded) expanded — \(how)"
     }
 }

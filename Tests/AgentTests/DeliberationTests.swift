@@ -70,6 +70,17 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, control:
     #expect(!result.finished && result.answer.hasPrefix("partial: "))
 }
 
+@Test func aCallThatHangsPastTheBudgetIsCutShort() async throws {
+    // The fifth generation takes 10 s of the clock, then never returns by itself.
+    let clock = ManualClock()
+    let model = TreeModel(clock: clock, cost: .seconds(10), stallAt: 5) { context, seed in "\(lastThought(context).prefix(1))\(index(seed))" }
+    let started = ContinuousClock.now
+    let result = try await search(model, DeliberationOptions(budget: .seconds(45)))
+    #expect(ContinuousClock.now - started < .seconds(10), "the hung call was waited for")
+    #expect(result.stoppedBy == "the time budget (45 s)")
+    #expect(result.tree.nodes.count > 1)
+}
+
 @Test func aStopRequestEndsTheSearchWithTheBestSoFar() async throws {
     let control = DeliberationControl()
     let model = TreeModel(clock: ManualClock(), afterGeneration: { if $0 == 7 { control.stop() } }) { context, seed in

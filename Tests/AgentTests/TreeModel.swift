@@ -22,13 +22,17 @@ final class TreeModel: LanguageModel, Sendable {
     let values: @Sendable (_ state: String) -> Double
     /// Called after every generation (a test may request a stop here).
     let afterGeneration: @Sendable (Int) -> Void
+    /// Generation number `stallAt` takes `cost` on the clock, then hangs (as a remote
+    /// server reading a long prompt streams nothing) until cancelled.
+    let stallAt: Int?
     let generations = Mutex(0)
 
     init(
         clock: ManualClock, cost: Duration = .milliseconds(100), values: @escaping @Sendable (String) -> Double = { _ in 0.5 },
-        afterGeneration: @escaping @Sendable (Int) -> Void = { _ in },
+        afterGeneration: @escaping @Sendable (Int) -> Void = { _ in }, stallAt: Int? = nil,
         write: @escaping @Sendable (String, UInt64) -> String
     ) {
+        self.stallAt = stallAt
         self.clock = clock
         self.cost = cost
         self.values = values
@@ -72,6 +76,7 @@ final class TreeSession: LanguageModelSession, Sendable {
             return count
         }
         defer { model.afterGeneration(count) }
+        if count == model.stallAt { try await Task.sleep(for: .seconds(600)) }
         let current = context.withLock { $0 }
         if request.alternatives > 0 {
             // A value prompt: the state is the last line of the context.

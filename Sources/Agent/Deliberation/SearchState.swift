@@ -94,7 +94,8 @@ struct SearchState {
             guard timeLeft else { break }
             let branch = try await session.fork()
             let seed = options.seed &+ UInt64(id) &* 1_000_003 &+ UInt64(round * options.proposals + index)
-            let thought = try await task.writeThought(after: path, in: branch, sampling: sampling(seed: seed, siblings: seen))
+            let (task, sampling) = (task, sampling(seed: seed, siblings: seen))
+            let thought = try await withinBudget { try await task.writeThought(after: path, in: branch, sampling: sampling) } ?? nil
             // The same thought again adds nothing to grow, but the same answer again
             // is another vote for it.
             guard let thought, seen.insert(thought.text.trimmingCharacters(in: .newlines)).inserted || thought.answer != nil else {
@@ -141,6 +142,32 @@ struct SearchState {
             keepGoing: { clock.now < deadline && !control.isStopped }, siblings: siblings.sorted())
     }
 
+    /// Runs `work`, cancelling it when the budget ends or a stop is requested; nil
+    /// then. A call that does not watch the clock itself — a remote server reading a
+    /// long prompt, which streams nothing meanwhile — is cut short too.
+    func withinBudget<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T? {
+        let (clock, deadline, control) = (clock, deadline, control)
+        return try await withThrowingTaskGroup(of: BudgetRace<T>.self) { group in
+            group.addTask { .work(try await work()) }
+            group.addTask {
+                while clock.now < deadline, !control.isStopped {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                return .budget
+            }
+            defer { group.cancelAll() }
+            do {
+                switch try await group.next() {
+                case .work(let value)?: return value
+                default: return nil
+                }
+            } catch where !Task.isCancelled && (clock.now >= deadline || control.isStopped) {
+                // The work gave up because the budget ended meanwhile.
+                return nil
+            }
+        }
+    }
+
     // MARK: - Judging states
 
     /// The state's score: 0 when a check failed, 1 when the answer is verified,
@@ -161,14 +188,20 @@ struct SearchState {
         guard let preamble = valuePreamble, timeLeft else { return nil }
         if valueSession == nil {
             let session = try await model.makeSession()
-            try await session.start(preamble, assistantPrefix: "", stablePrefix: preamble.count)
             valueSession = session
+            guard try await withinBudget({ try await session.start(preamble, assistantPrefix: "", stablePrefix: preamble.count) }) != nil else {
+                return nil
+            }
         }
         guard let base = valueSession else { return nil }
         let branch = try await base.fork()
-        try await branch.start(preamble + [Message(.user, question)], assistantPrefix: "", stablePrefix: preamble.count)
-        let outcome = try await branch.generate(GenerationRequest(maximumTokens: 1, alternatives: options.valueAlternatives)) { _ in true }
+        let request = GenerationRequest(maximumTokens: 1, alternatives: options.valueAlternatives)
+        let outcome = try await withinBudget {
+            try await branch.start(preamble + [Message(.user, question)], assistantPrefix: "", stablePrefix: preamble.count)
+            return try await branch.generate(request) { _ in true }
+        }
         spent = spent + (await branch.usage)
+        guard let outcome else { return nil }
         let value = outcome.alternatives.first.flatMap(options.scale.value(of:))
         values[question] = value
         return value
@@ -249,4 +282,10 @@ struct SearchState {
         let value = duration.inSeconds
         return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
+}
+
+/// Which ended first: the work, or the budget.
+private enum BudgetRace<T: Sendable>: Sendable {
+    case work(T)
+    case budget
 }
