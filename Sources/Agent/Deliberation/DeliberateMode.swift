@@ -77,8 +77,6 @@ public struct DeliberationReport: Codable, Sendable, Equatable {
 
     /// The tree drawn for a terminal, the chosen path marked.
     public var rendered: String {
-        var tree = ThoughtTree()
-        tree.replaceNodes(nodes)
-        return tree.rendered(highlighting: Set(path))
+        ThoughtTree.render(nodes, highlighting: Set(path))
     }
 }

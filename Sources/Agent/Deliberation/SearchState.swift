@@ -266,14 +266,8 @@ struct SearchState {
             }
         }
         let path = tree.path(to: chosen)
-        var ids: [Int] = []
-        var current: Int? = chosen
-        while let id = current, id != 0 {
-            ids.append(id)
-            current = tree.nodes[id].parent
-        }
         return DeliberationResult(
-            answer: task.answer(from: path, finished: finished), path: ids.reversed(), tree: tree, solved: solution != nil,
+            answer: task.answer(from: path, finished: finished), path: tree.pathIDs(to: chosen), tree: tree, solved: solution != nil,
             finished: finished, votes: groups.mapValues(\.weight), stoppedBy: stoppedBy, steps: path.flatMap(\.steps), tokens: spent,
             expanded: expansions.values.reduce(0, +), seconds: (clock.now - started).inSeconds)
     }

@@ -55,23 +55,20 @@ public struct ThoughtTree: Sendable, Equatable {
         return id
     }
 
-    /// The thoughts from the root (excluded) to `id`.
-    func path(to id: Int) -> [Thought] {
-        var path: [Thought] = []
+    /// The ids from the root (excluded) to `id`.
+    func pathIDs(to id: Int) -> [Int] {
+        var ids: [Int] = []
         var current: Int? = id
         while let node = current, node != 0 {
-            path.append(thoughts[node])
+            ids.append(node)
             current = nodes[node].parent
         }
-        return path.reversed()
+        return ids.reversed()
     }
 
-    func thought(_ id: Int) -> Thought { thoughts[id] }
-
-    /// Takes `nodes` as the tree (for drawing a reported tree).
-    mutating func replaceNodes(_ nodes: [ThoughtNode]) {
-        self.nodes = nodes
-        thoughts = nodes.map { Thought(text: $0.text, verified: $0.verified, note: $0.note, answer: $0.answer) }
+    /// The thoughts from the root (excluded) to `id`.
+    func path(to id: Int) -> [Thought] {
+        pathIDs(to: id).map { thoughts[$0] }
     }
 
     /// The ids of `id`'s children.
@@ -82,6 +79,11 @@ public struct ThoughtTree: Sendable, Equatable {
     /// The tree drawn with indentation, one node per line, for a terminal:
     ///     #3 [0.82 ✓] 4 + 8 = 12 (left: 4 6 12)
     public func rendered(highlighting path: Set<Int> = []) -> String {
+        Self.render(nodes, highlighting: path)
+    }
+
+    /// `nodes` (a tree as reported) drawn as `rendered` draws it.
+    static func render(_ nodes: [ThoughtNode], highlighting path: Set<Int>) -> String {
         var lines: [String] = []
         var childrenOf: [Int: [Int]] = [:]
         for node in nodes.dropFirst() { childrenOf[node.parent ?? 0, default: []].append(node.id) }
