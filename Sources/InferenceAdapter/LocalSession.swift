@@ -29,7 +29,7 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
 
     func start(_ messages: [Message], assistantPrefix: String, stablePrefix: Int) async throws {
         try await owner.run {
-            let chat = messages.map(Self.chatMessage)
+            let chat = messages.map(ChatMessage.init)
             var tokens = self.model.chatTokens(chat)
             tokens += self.model.tokenizer.encode(assistantPrefix, addSpecial: false)
             if stablePrefix > 0, self.inference.tokens.isEmpty, let cache = self.owner.promptCache {
@@ -124,15 +124,5 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
         case .cancelled: .cancelled
         case .stopString(let stop): .stopString(stop)
         }
-    }
-
-    private static func chatMessage(_ message: Message) -> ChatMessage {
-        let role: ChatMessage.Role = switch message.role {
-        case .system: .system
-        case .user: .user
-        case .assistant: .assistant
-        case .tool: .tool
-        }
-        return ChatMessage(role: role, content: message.content)
     }
 }

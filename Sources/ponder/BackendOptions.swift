@@ -2,6 +2,7 @@ import Agent
 import ArgumentParser
 import Foundation
 import Inference
+import InferenceAdapter
 import RemoteModel
 
 /// Where `ask` and `chat` run the model: the local engine, or a remote server that
@@ -100,15 +101,7 @@ struct ChatTemplateRenderer: PromptRenderer {
     }
 
     func render(_ messages: [Message]) -> String {
-        template.render(messages.map { message in
-            let role: ChatMessage.Role = switch message.role {
-            case .system: .system
-            case .user: .user
-            case .assistant: .assistant
-            case .tool: .tool
-            }
-            return ChatMessage(role: role, content: message.content)
-        })
+        template.render(messages.map(ChatMessage.init))
     }
 
     var endOfTurn: [String] {
