@@ -13,11 +13,13 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
     public let param: String?
     public let code: String?
 
+    /// `message` and `param` may quote the request: their control and format
+    /// characters are escaped (see `VisibleText`), never sent raw.
     public init(status: Int, type: String, message: String, param: String? = nil, code: String? = nil) {
         self.status = status
         self.type = type
-        self.message = message
-        self.param = param
+        self.message = VisibleText.escaped(message)
+        self.param = param.map(VisibleText.escaped)
         self.code = code
     }
 

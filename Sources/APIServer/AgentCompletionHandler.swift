@@ -18,6 +18,11 @@ extension OpenAIServer {
                 "'\(ModelNames.agent)' runs Ponder's own tools on the server; send no 'tools' (or use the model '\(ModelNames.alias)' to call your own)",
                 param: "tools")
         }
+        if let choice = body.toolChoice, choice != .auto, choice != ToolChoice.none {
+            throw APIError.invalid(
+                "'tool_choice' forces a call of the request's own 'tools', which '\(ModelNames.agent)' does not take (use the model '\(ModelNames.alias)')",
+                param: "tool_choice")
+        }
         if body.logprobs == true {
             throw APIError.invalid("'logprobs' is not available for '\(ModelNames.agent)'", param: "logprobs")
         }

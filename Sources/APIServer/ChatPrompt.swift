@@ -26,15 +26,7 @@ struct ChatPrompt {
     init(_ request: ChatCompletionRequest, prompts: PromptLibrary) throws(APIError) {
         guard !request.messages.isEmpty else { throw .invalid("'messages' is empty: send at least one message", param: "messages") }
         let offered = request.tools ?? []
-        for (index, tool) in offered.enumerated() {
-            guard tool.type == "function" else {
-                throw .invalid("tools[\(index)].type must be \"function\"", param: "tools[\(index)].type")
-            }
-            let name = tool.function.name
-            guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
-                throw .invalid("tools[\(index)].function.name must be 1 to 64 letters, digits, '_' or '-'", param: "tools[\(index)].function.name")
-            }
-        }
+        try ToolValidation.check(offered)
         let choice = request.toolChoice ?? (offered.isEmpty ? ToolChoice.none : .auto)
         switch choice {
         case .required where offered.isEmpty:

@@ -9,6 +9,10 @@ import OpenAIAPI
 /// character that ends such a value. The arguments are therefore always valid JSON
 /// of the schema's shape, even from a small model. Arguments of other shapes
 /// (objects, arrays) are written freely and read back as JSON.
+///
+/// When the request forces a call (`tool_choice` "required" or a named function)
+/// there is always one: a value the model could not write takes its type's empty
+/// value (0, false, "", the first allowed choice).
 final class ToolCallWriter {
     /// Continues the assistant's `text` until a stop string or `maximumTokens`.
     typealias Generate = (_ text: String, _ stopStrings: [String], _ maximumTokens: Int) async throws -> EngineResult
@@ -47,8 +51,9 @@ final class ToolCallWriter {
             text += name + "\", \"arguments\": "
         }
         guard let function = tools.first(where: { $0.name == name }) else { return nil }
-        var arguments = try await guidedArguments(function, after: text)
+        var arguments = try await guidedArguments(function, after: text, mustCall: mustCall)
         if arguments == nil { arguments = try await freeArguments(after: text) }
+        if arguments == nil, mustCall { arguments = Self.emptyArguments(function) }
         guard let arguments else { return nil }
         return ToolCallObject(id: ToolCallReply.newID(), name: function.name, arguments: arguments)
     }
@@ -65,8 +70,9 @@ final class ToolCallWriter {
     }
 
     /// Arguments written value by value; nil when the schema has a shape this does
-    /// not guide (then they are written freely).
-    func guidedArguments(_ function: FunctionDefinition, after start: String) async throws -> String? {
+    /// not guide (then they are written freely), or, unless `mustCall`, when the
+    /// model writes a value of the wrong kind (with `mustCall` it takes the empty value).
+    func guidedArguments(_ function: FunctionDefinition, after start: String, mustCall: Bool = false) async throws -> String? {
         let schema = function.parameters?.objectValue ?? [:]
         let properties = schema["properties"]?.objectValue ?? [:]
         var keys: [String] = []
@@ -86,21 +92,24 @@ final class ToolCallWriter {
                 let written = try await generate(text, ["\""], 64)
                 var value = written.text
                 if let options {
-                    guard let chosen = Self.choose(value, among: options) else { return nil }
+                    guard let chosen = Self.choose(value, among: options) ?? (mustCall ? options[0] : nil) else { return nil }
                     value = chosen
                 }
                 values[key] = .string(value)
                 text += String(JSONValue.string(value).jsonText.dropFirst())
             case "integer", "number":
                 let written = try await generate(text, [",", "}", "\n"], 16)
-                guard var number = Self.leadingNumber(written.text) else { return nil }
+                guard var number = Self.leadingNumber(written.text) ?? (mustCall ? 0 : nil) else { return nil }
                 if Self.typeName(property) == "integer" { number = number.rounded(.towardZero) }
                 values[key] = .number(number)
                 text += JSONValue.number(number).jsonText
             case "boolean":
                 let written = try await generate(text, [",", "}", "\n"], 4)
-                let word = written.text.trimmingCharacters(in: .whitespaces).lowercased()
-                guard word.hasPrefix("true") || word.hasPrefix("false") else { return nil }
+                var word = written.text.trimmingCharacters(in: .whitespaces).lowercased()
+                if !word.hasPrefix("true"), !word.hasPrefix("false") {
+                    guard mustCall else { return nil }
+                    word = "false"
+                }
                 values[key] = .bool(word.hasPrefix("true"))
                 text += word.hasPrefix("true") ? "true" : "false"
             default:
@@ -117,6 +126,32 @@ final class ToolCallWriter {
             return nil
         }
         return JSONValue.object(members).jsonText
+    }
+
+    /// Arguments of the schema's shape with every required value empty: the last
+    /// resort of a call the request forces.
+    static func emptyArguments(_ function: FunctionDefinition) -> String {
+        let schema = function.parameters?.objectValue ?? [:]
+        let properties = schema["properties"]?.objectValue ?? [:]
+        var values: [String: JSONValue] = [:]
+        if case .array(let required)? = schema["required"] {
+            for key in required.compactMap(\.stringValue) {
+                let property = properties[key]?.objectValue ?? [:]
+                if let first = Self.enumStrings(property)?.first {
+                    values[key] = .string(first)
+                    continue
+                }
+                switch typeName(property) {
+                case "integer", "number": values[key] = .number(0)
+                case "boolean": values[key] = .bool(false)
+                case "array": values[key] = .array([])
+                case "object": values[key] = .object([:])
+                case "null": values[key] = .null
+                default: values[key] = .string("")
+                }
+            }
+        }
+        return JSONValue.object(values).jsonText
     }
 
     static func typeName(_ property: [String: JSONValue]) -> String? {

@@ -225,7 +225,26 @@ struct ToolCallWriterTests {
         let call = try await writer.write(after: "<add>", opening: "<add>", name: "add", mustCall: true)
         #expect(call?.function.arguments == #"{"a":-25,"flag":true}"#)
         let (failing, _) = self.writer(Self.tools, replies: ["many", "also not JSON"])
-        #expect(try await failing.write(after: "<add>", opening: "<add>", name: "add", mustCall: true) == nil)
+        #expect(try await failing.write(after: "<add>", opening: "<add>", name: "add", mustCall: false) == nil)
+    }
+
+    @Test("a forced call (tool_choice required or named) is always written, even when the model writes nothing usable")
+    func forcedCallAlways() async throws {
+        // Values of the wrong kind: each takes its type's empty value.
+        let (wrongValues, _) = writer(Self.tools, replies: ["zzz\"", "\"", "many", "kelvin\""])
+        let call = try #require(try await wrongValues.write(after: "<tool_call>", opening: "<tool_call>", name: nil, mustCall: true))
+        #expect(call.function.name == "get_weather" && call.function.arguments == #"{"city":"","days":0}"#)
+        // A shape the writer does not guide (an array), written as no JSON at all.
+        let listed = FunctionDefinition(name: "sum", parameters: .object([
+            "type": .string("object"), "required": .array([.string("values"), .string("unit")]),
+            "properties": .object(["values": .object(["type": .string("array")]), "unit": .object(["enum": .array([.string("kg"), .string("g")])])]),
+        ]))
+        let (nothing, _) = writer([listed], replies: ["", "", "", ""])
+        let empty = try #require(try await nothing.write(after: "<tool_call>", opening: "<tool_call>", name: "sum", mustCall: true))
+        #expect(empty.function.arguments == #"{"unit":"kg","values":[]}"#)
+        // Not forced: no call.
+        let (free, _) = writer([listed], replies: ["", "", "", ""])
+        #expect(try await free.write(after: "<tool_call>", opening: "<tool_call>", name: "sum", mustCall: false) == nil)
     }
 
     @Test("helpers: closest name, enum choice, leading numbers, the first JSON object")

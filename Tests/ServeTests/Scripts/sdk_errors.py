@@ -43,6 +43,15 @@ expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
     model="ponder", messages=question, tool_choice={"type": "function", "function": {"name": "missing"}},
     tools=[{"type": "function", "function": {"name": "present", "parameters": {"type": "object", "properties": {}}}}]), param="tool_choice")
 expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+    model="ponder", messages=question, tools=[{"type": "function", "function": {"name": "f", "parameters": "notanobject"}}]),
+    param="tools[0].function.parameters")
+expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+    model="ponder", messages=question, tools=[{"type": "function", "function": {
+        "name": "f", "parameters": {"type": "object", "properties": {"city": "string"}}}}]),
+    param="tools[0].function.parameters.properties.city")
+expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
+    model="ponder-agent", messages=question, tool_choice="required"), param="tool_choice")
+expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
     model="ponder", messages=[{"role": "user", "content": "x " * 20000}]), code="context_length_exceeded")
 expect(openai.BadRequestError, 400, lambda: client.chat.completions.create(
     model="ponder", messages=question, extra_body={"temperature": "warm"}), param="temperature")

@@ -42,6 +42,19 @@ required = client.chat.completions.create(model="ponder", messages=weather, tool
 assert required.choices[0].finish_reason == "tool_calls"
 assert required.choices[0].message.tool_calls[0].function.name in ("get_weather", "add")
 
+# A forced call is a call whatever the model writes: hot sampling, several seeds, a
+# function whose argument (an array) the server does not guide value by value.
+listed = {"type": "function", "function": {
+    "name": "sum_list", "description": "Sum numbers",
+    "parameters": {"type": "object", "properties": {"values": {"type": "array", "items": {"type": "number"}}}, "required": ["values"]}}}
+for seed in range(4):
+    for tool_choice in ("required", {"type": "function", "function": {"name": "sum_list"}}):
+        hot = client.chat.completions.create(
+            model="ponder", messages=[{"role": "user", "content": "Tell me a story about a dragon."}], tools=tools + [listed],
+            temperature=1.8, seed=seed, tool_choice=tool_choice)
+        assert hot.choices[0].finish_reason == "tool_calls" and hot.choices[0].message.tool_calls, (seed, tool_choice, hot)
+        assert isinstance(json.loads(hot.choices[0].message.tool_calls[0].function.arguments), dict), hot
+
 # Streamed: the call arrives whole in one delta, then finish_reason "tool_calls".
 calls, finish = [], None
 for chunk in client.chat.completions.create(
