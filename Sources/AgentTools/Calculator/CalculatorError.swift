@@ -43,7 +43,11 @@ public struct CalculatorError: Error, Sendable, Equatable, CustomStringConvertib
         case underflow
     }
 
-    public var description: String {
+    /// The message, with any control or bidirectional-formatting character the input
+    /// brought in shown escaped (`\u{1B}`), so echoing it cannot act on a terminal.
+    public var description: String { message.escapingControlCharacters() }
+
+    private var message: String {
         let place = column.map { " at \($0)" } ?? ""
         switch problem {
         case .emptyExpression:
