@@ -11,7 +11,8 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedScheme(String)
     /// The host name does not resolve.
     case cannotResolve(host: String)
-    /// The SSRF guard refused an address: `host` resolved to `address` of `kind`.
+    /// The SSRF guard refused an address: `host` resolved to `address` of `kind`
+    /// (`kind.isAlwaysRefused`: refused even when private addresses are allowed).
     case refusedAddress(host: String, address: String, kind: AddressKind)
     /// The server could not be reached (refused, reset, TLS failure: curl's words).
     case connectionFailed(String)
@@ -32,7 +33,15 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A libcurl failure with no better explanation.
     case transferFailed(String)
 
+    /// The message; text that came from outside (a URL's host, a server's header,
+    /// curl's words about either) has its control and bidirectional-formatting
+    /// characters shown escaped (`\u{1B}`), and credentials written into a URL
+    /// ("user:password@") are left out.
     public var description: String {
+        FetchURL.removingCredentials(from: message).escapingControlCharacters()
+    }
+
+    private var message: String {
         switch self {
         case .emptyURL: "no URL given"
         case .spaceInURL: "the URL contains spaces; write them as %20"
@@ -40,9 +49,10 @@ public enum FetchError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedScheme: "only http and https URLs can be fetched"
         case .cannotResolve(let host): "cannot resolve host '\(host)'"
         case .refusedAddress(let host, let address, let kind):
-            host == address || host == "[\(address)]"
-                ? "refused: \(address) is \(kind.phrase) (private addresses are blocked)"
-                : "refused: \(host) resolves to \(address), \(kind.phrase) (private addresses are blocked)"
+            (host == address || host == "[\(address)]"
+                ? "refused: \(address) is \(kind.phrase)"
+                : "refused: \(host) resolves to \(address), \(kind.phrase)")
+                + (kind.isAlwaysRefused ? " (link-local and cloud metadata addresses are always blocked)" : " (private addresses are blocked)")
         case .connectionFailed(let reason): "cannot connect: \(reason)"
         case .connectTimeout(let limit): "connection timed out after \(Self.seconds(limit))"
         case .totalTimeout(let limit): "the page took longer than \(Self.seconds(limit)) to load"

@@ -10,12 +10,15 @@ public struct FetchOptions: Sendable, Equatable {
     public var maximumRedirects: Int
     /// How many characters of page text the model reads; the rest is cut with a note.
     public var maximumCharacters: Int
-    /// Whether private, loopback, link-local and other non-public addresses may be
-    /// reached at all. Off by default: the SSRF guard refuses them.
+    /// Whether private, loopback and other non-public addresses may be reached at all.
+    /// Off by default: the SSRF guard refuses them. Link-local addresses
+    /// (169.254.0.0/16, fe80::/10) and cloud metadata services stay refused even when
+    /// this is on, in every spelling and on every redirect (`AddressKind.isAlwaysRefused`).
     public var allowPrivateAddresses: Bool
     /// Non-public endpoints allowed even when `allowPrivateAddresses` is off, each
     /// written "address:port" as resolved, e.g. "127.0.0.1:8080" or "[::1]:8080".
-    /// Every other private address, or the same address on another port, stays refused.
+    /// Every other private address, or the same address on another port, stays refused;
+    /// link-local and metadata addresses cannot be allowed this way either.
     public var allowedPrivateEndpoints: Set<String>
     /// The User-Agent header sent with every request.
     public var userAgent: String

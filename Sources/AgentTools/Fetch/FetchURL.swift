@@ -14,6 +14,28 @@ struct FetchURL: Sendable, Equatable {
 
     static let maximumLength = 8_000
 
+    /// `text` as the model and traces may see it: without the "user:password@" a URL
+    /// can carry (curl still sends them).
+    var displayText: String { Self.removingCredentials(from: text) }
+
+    /// `text` with the user information ("user:password@", "token@") removed from every
+    /// URL in it: from each "://" up to the last "@" before the authority ends ("/",
+    /// "?", "#", whitespace or a quote).
+    static func removingCredentials(from text: String) -> String {
+        guard text.contains("@"), text.contains("://") else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let separator = rest.range(of: "://") {
+            result += rest[..<separator.upperBound]
+            rest = rest[separator.upperBound...]
+            let authority = rest.prefix { !"/?#\"'<> \t\r\n".contains($0) }
+            if let at = authority.lastIndex(of: "@") {
+                rest = rest[rest.index(after: at)...]
+            }
+        }
+        return result + rest
+    }
+
     /// The URL the model wrote: surrounding whitespace, quotes and angle brackets are
     /// ignored, and a URL without a scheme ("example.com/page") is taken as https.
     static func fromInput(_ input: String) throws(FetchError) -> FetchURL {

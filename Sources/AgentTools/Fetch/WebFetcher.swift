@@ -3,8 +3,8 @@
 ///
 /// Safety, in order: the URL must be http or https (also on every redirect); its host is
 /// resolved once here and every address is checked by the SSRF guard (`AddressKind`:
-/// loopback, private, link-local, metadata and other non-public addresses are refused
-/// unless `FetchOptions` allows them); curl is then pinned to the checked addresses with
+/// loopback, private and other non-public addresses are refused unless `FetchOptions`
+/// allows them; link-local and cloud metadata addresses are refused always); curl is then pinned to the checked addresses with
 /// CURLOPT_RESOLVE, so DNS cannot change between check and connect. Redirects are not
 /// followed by curl: each Location is parsed, resolved, checked and pinned again, up to
 /// `maximumRedirects`. Timeouts, a cap on decoded bytes (gzip bombs included) and a
@@ -46,7 +46,7 @@ public struct WebFetcher: Tool {
     public func fetch(_ input: String, deadline: ContinuousClock.Instant? = nil) async throws -> String {
         let (url, response) = try await download(FetchURL.fromInput(input), deadline: deadline)
         return try PageRenderer.render(
-            url: url.text, contentType: response.contentType, body: response.body,
+            url: url.displayText, contentType: response.contentType, body: response.body,
             maximumCharacters: options.maximumCharacters)
     }
 
@@ -86,15 +86,15 @@ public struct WebFetcher: Tool {
     }
 
     /// The addresses `url`'s host resolves to, all of them allowed, or the refusal of
-    /// the first that is not.
+    /// the first that is not. The host is resolved once (numeric spellings such as
+    /// "2130706433", "0x7f.1" or "[::ffff:0:7f00:1]" included) and each binary address
+    /// is classed; link-local and metadata addresses are refused whatever the options.
     func checkedAddresses(of url: FetchURL) throws(FetchError) -> [ResolvedAddress] {
         let addresses = try AddressResolver.resolve(url.host)
-        if !options.allowPrivateAddresses {
-            for address in addresses where address.kind != .public {
-                guard options.allowedPrivateEndpoints.contains("\(address.bracketed):\(url.port)") else {
-                    throw .refusedAddress(host: url.host, address: address.text, kind: address.kind)
-                }
-            }
+        for address in addresses where address.kind != .public {
+            let allowed = !address.kind.isAlwaysRefused
+                && (options.allowPrivateAddresses || options.allowedPrivateEndpoints.contains("\(address.bracketed):\(url.port)"))
+            guard allowed else { throw .refusedAddress(host: url.host, address: address.text, kind: address.kind) }
         }
         return addresses
     }

@@ -90,7 +90,7 @@ struct FetchServerTests {
         #expect(try await fetch("/goto?http://10.0.0.1/").text
             == "error: refused: 10.0.0.1 is a private address (private addresses are blocked)")
         #expect(try await fetch("/goto?http://169.254.169.254/latest/meta-data/").text
-            == "error: refused: 169.254.169.254 is the cloud metadata address (private addresses are blocked)")
+            == "error: refused: 169.254.169.254 is the cloud metadata address (link-local and cloud metadata addresses are always blocked)")
         let open = try await WebFetcher(options: FetchOptions(allowPrivateAddresses: true))
             .run(server.url("/goto?\(other.url("/text"))"), context: ToolContext())
         #expect(open.text == "URL: \(other.url("/text"))\n\nline one\nline two")
