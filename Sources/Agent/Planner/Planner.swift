@@ -7,7 +7,9 @@ import Synchronization
 ///
 /// Inside a marker the model's next tokens are restricted to the tool's alphabet
 /// (when the model allows constraints), so even a small model writes calls that
-/// parse. A tool's error goes back to the model as its result. Limits on steps,
+/// parse. A tool's error goes back to the model as its result. Every result is data:
+/// marker-like tags in it are escaped (`MarkerEscaping`) before it joins the
+/// conversation, so it can neither close itself nor open a call. Limits on steps,
 /// tokens and time always end in an answer: the best so far, marked as such.
 public struct Planner: Sendable {
     public let model: any LanguageModel
@@ -182,7 +184,9 @@ public struct Planner: Sendable {
             let step = try await perform(call, deadline: deadline)
             run.steps.append(step)
             onEvent(.toolFinished(step))
-            let result = Self.truncated(step.output, to: options.maximumResultCharacters)
+            // Tool output is data: a result can neither close itself nor open a call.
+            let result = MarkerEscaping.escaping(
+                Self.truncated(step.output, to: options.maximumResultCharacters), toolNames: tools.map(\.name))
             switch run.format {
             case .inline:
                 let text = ToolCallFormat.inlineResult(result)
