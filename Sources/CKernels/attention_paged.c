@@ -8,6 +8,7 @@
 #include "ckernels.h"
 #include "ck_pool.h"
 #include "fast_math.h"
+#include "kernels.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -154,13 +155,18 @@ void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, c
     const accumulate_fn accumulate_kernel = accumulate_scalar;
 #endif
     const float *half = ck_fp16_lookup_table();
-    float query[512];
-    const int64_t width = head_dim < 512 ? head_dim : 512;
-    for (int64_t i = 0; i < width; i++) query[i] = half[ck_fp32_to_fp16(q[i])];
+    // The rounded query: on the stack up to CK_STACK_HEAD_DIM, on the heap beyond.
+    float stack_query[CK_STACK_HEAD_DIM];
+    float *query = head_dim <= CK_STACK_HEAD_DIM ? stack_query : malloc((size_t)head_dim * sizeof(float));
+    if (!query) {
+        ck_fill_nan(out, head_dim);
+        return;
+    }
+    for (int64_t i = 0; i < head_dim; i++) query[i] = half[ck_fp32_to_fp16(q[i])];
 
     for (int64_t start = 0, page = 0; start < positions; start += page_size, page++) {
         const int64_t count = positions - start < page_size ? positions - start : page_size;
-        scores_kernel(query, key_pages[page], stride, width, count, scale, scores + start);
+        scores_kernel(query, key_pages[page], stride, head_dim, count, scale, scores + start);
     }
 #if defined(__x86_64__)
     if (simd) softmax_to_halves_avx2(scores, positions); else softmax_to_halves_scalar(scores, positions);
@@ -170,6 +176,7 @@ void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, c
     memset(out, 0, (size_t)head_dim * sizeof(float));
     for (int64_t start = 0, page = 0; start < positions; start += page_size, page++) {
         const int64_t count = positions - start < page_size ? positions - start : page_size;
-        accumulate_kernel(scores + start, value_pages[page], stride, width, count, out);
+        accumulate_kernel(scores + start, value_pages[page], stride, head_dim, count, out);
     }
+    if (query != stack_query) free(query);
 }

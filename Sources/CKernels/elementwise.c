@@ -34,3 +34,15 @@ void ck_rms_norm(const float *x, const float *weight, float *y, int64_t rows, in
         for (int64_t j = 0; j < width; j++) out[j] = (in[j] * scale) * weight[j];
     }
 }
+
+int ck_all_finite(const float *x, int64_t n) {
+    // An exponent of all ones is an infinity or a NaN; or-ing the tests keeps the loop
+    // free of branches so it vectorizes.
+    uint32_t special = 0;
+    for (int64_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, sizeof bits);
+        special |= (bits & 0x7F800000u) == 0x7F800000u;
+    }
+    return special == 0;
+}

@@ -7,7 +7,18 @@
 #ifndef CKERNELS_INTERNAL_H
 #define CKERNELS_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
+
+/// Head widths up to this keep the attention query on the stack; wider heads (which
+/// models may have: the width comes from the file) use the heap.
+#define CK_STACK_HEAD_DIM 512
+
+/// Marks a result the kernels could not compute (a failed allocation): NaN, which the
+/// engine reports as an error instead of handing on uninitialised memory.
+static inline void ck_fill_nan(float *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = NAN;
+}
 
 typedef struct ck_kernel_table {
     const char *name;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include "ck_pool.h"
 #include "ckernels.h"
+#include "kernels.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -193,6 +194,8 @@ static void attention_item(void *context, int64_t index) {
         ck_attention_head_paged(job->q + t * query_width + head * job->head_dim, keys, values, job->page_size,
                                 job->kv_stride, job->head_dim, positions, job->scale, scores,
                                 job->out + t * query_width + head * job->head_dim);
+    } else {
+        ck_fill_nan(job->out + t * query_width + head * job->head_dim, job->head_dim);
     }
     if (scores != stack_scores) free(scores);
     if (keys != stack_keys) free(keys);

@@ -1136,8 +1136,18 @@ FN float vec_dot(int type, const void *w, const void *x, int64_t n) {
 FN void attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
                        int64_t head_dim, int64_t positions, float scale, float *scores, float *out) {
     // The query meets the half-precision keys as halves, as in the reference.
-    _Alignas(32) float query[512];
-    const int64_t width = head_dim < 512 ? head_dim : 512;
+    // On the stack up to CK_STACK_HEAD_DIM, on the heap (32-byte aligned) beyond.
+    _Alignas(32) float stack_query[CK_STACK_HEAD_DIM];
+    float *query = stack_query;
+    if (head_dim > CK_STACK_HEAD_DIM) {
+        void *heap = NULL;
+        if (posix_memalign(&heap, 32, (size_t)head_dim * sizeof(float)) != 0) {
+            ck_fill_nan(out, head_dim);
+            return;
+        }
+        query = heap;
+    }
+    const int64_t width = head_dim;
     int64_t i = 0;
     for (; i + 8 <= width; i += 8) {
         const __m128i h = _mm256_cvtps_ph(_mm256_loadu_ps(q + i), _MM_FROUND_TO_NEAREST_INT);
@@ -1209,4 +1219,5 @@ FN void attention_head(const float *q, const uint16_t *keys, const uint16_t *val
         for (int64_t pp = 0; pp < positions; pp++) a += scores[pp] * ck_fp16_to_fp32(values[pp * stride + d0]);
         out[d0] = a;
     }
+    if (query != stack_query) free(query);
 }

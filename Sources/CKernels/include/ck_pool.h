@@ -40,7 +40,8 @@ void ck_pool_attention(ck_pool *pool, const float *q, const uint16_t *const *key
                        int64_t tokens, float scale, float *out);
 
 /// One head over a paged cache: out = softmax(scale · q·K) · V over `positions`.
-/// `scores` has room for `positions` floats.
+/// `scores` has room for `positions` floats. Any `head_dim` is computed in full; if
+/// scratch memory for a wide head cannot be had, `out` is NaN.
 void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
                              int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
                              float *scores, float *out);
@@ -53,6 +54,9 @@ void ck_add(float *destination, const float *source, int64_t n);
 
 /// y = x / sqrt(mean(x²) + ε) · weight, row by row (sum of squares in double).
 void ck_rms_norm(const float *x, const float *weight, float *y, int64_t rows, int64_t width, float epsilon);
+
+/// 1 when none of the `n` floats is an infinity or a NaN.
+int ck_all_finite(const float *x, int64_t n);
 
 /// A fast non-cryptographic 64-bit hash (fingerprints, checksums).
 uint64_t ck_hash64(const void *data, int64_t length, uint64_t seed);

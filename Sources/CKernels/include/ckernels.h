@@ -56,7 +56,8 @@ const float *ck_fp16_lookup_table(void);
 
 /// Causal attention of one query head over `positions` cached keys and values
 /// stored as halves: out = softmax(scale · q·K) · V. `scores` has room for
-/// `positions` floats. Rows of K and V are `stride` halves apart.
+/// `positions` floats. Rows of K and V are `stride` halves apart. Any `head_dim` is
+/// computed in full; if scratch memory for a wide head cannot be had, `out` is NaN.
 void ck_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
                        int64_t head_dim, int64_t positions, float scale, float *scores, float *out);
 
