@@ -41,7 +41,7 @@ struct GGUFReaderTests {
         }
         #expect(file.tensors.isEmpty)
         // UInt64.max does not fit in Int: reading it as an integer is an error, not a wrap.
-        #expect(throws: GGUFError.wrongKeyType(key: "u64", expected: "an integer", found: "a uint64")) {
+        #expect(throws: GGUFError.invalidValue(key: "u64", reason: "18446744073709551615 is too large for a count or size")) {
             try file.integer("u64")
         }
     }

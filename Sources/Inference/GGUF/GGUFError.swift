@@ -1,5 +1,6 @@
 /// Everything that can be wrong with a GGUF file, each case naming the problem
-/// precisely enough for a person to know what to do.
+/// precisely enough for a person to know what to do. Names taken from the file are
+/// shown with control and bidirectional characters escaped.
 public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, reason: String)
     case badMagic(found: [UInt8])
@@ -22,40 +23,40 @@ public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason):
-            return "cannot open '\(path)': \(reason)"
+            return "cannot open '\(path.escapedForDisplay)': \(reason.escapedForDisplay)"
         case .badMagic(let found):
             let shown = found.map { (32..<127).contains($0) ? String(UnicodeScalar($0)) : "." }.joined()
             return "not a GGUF file: the first bytes are '\(shown)', expected 'GGUF'"
         case .unsupportedVersion(let version):
             return "unsupported GGUF version \(version) (supported: 2 and 3); re-convert the model with a current llama.cpp"
         case .truncated(let what, let offset, let needed, let fileSize):
-            return "file is truncated: \(what) at byte \(offset) needs \(needed) bytes, but the file has \(fileSize) bytes"
+            return "file is truncated: \(what.escapedForDisplay) at byte \(offset) needs \(needed) bytes, but the file has \(fileSize) bytes"
         case .absurdCount(let what, let count, let limit):
-            return "implausible \(what): \(count) (at most \(limit) fit in this file)"
+            return "implausible \(what.escapedForDisplay): \(count) (at most \(limit) fit in this file)"
         case .invalidValueType(let key, let rawType):
-            return "metadata key '\(key)' has an unknown value type \(rawType)"
+            return "metadata key '\(key.escapedForDisplay)' has an unknown value type \(rawType)"
         case .duplicateKey(let key):
-            return "metadata key '\(key)' appears twice"
+            return "metadata key '\(key.escapedForDisplay)' appears twice"
         case .badAlignment(let alignment):
             return "general.alignment is \(alignment); it must be a power of two between 1 and 65536"
         case .duplicateTensor(let name):
-            return "tensor '\(name)' appears twice"
+            return "tensor '\(name.escapedForDisplay)' appears twice"
         case .badTensorShape(let tensor, let reason):
-            return "tensor '\(tensor)' has a bad shape: \(reason)"
+            return "tensor '\(tensor.escapedForDisplay)' has a bad shape: \(reason.escapedForDisplay)"
         case .unknownTensorType(let tensor, let rawType):
-            return "tensor '\(tensor)' has an unknown type \(rawType)"
+            return "tensor '\(tensor.escapedForDisplay)' has an unknown type \(rawType)"
         case .misalignedTensor(let tensor, let offset, let alignment):
-            return "tensor '\(tensor)' starts at data offset \(offset), which is not a multiple of the alignment \(alignment)"
+            return "tensor '\(tensor.escapedForDisplay)' starts at data offset \(offset), which is not a multiple of the alignment \(alignment)"
         case .tensorOutOfBounds(let tensor, let end, let dataSize):
-            return "tensor '\(tensor)' ends at data offset \(end), past the end of the tensor data (\(dataSize) bytes); the file is truncated or corrupt"
+            return "tensor '\(tensor.escapedForDisplay)' ends at data offset \(end), past the end of the tensor data (\(dataSize) bytes); the file is truncated or corrupt"
         case .overlappingTensors(let first, let second):
-            return "tensors '\(first)' and '\(second)' overlap in the file"
+            return "tensors '\(first.escapedForDisplay)' and '\(second.escapedForDisplay)' overlap in the file"
         case .missingKey(let key):
-            return "required metadata key '\(key)' is missing"
+            return "required metadata key '\(key.escapedForDisplay)' is missing"
         case .wrongKeyType(let key, let expected, let found):
-            return "metadata key '\(key)' is \(found), expected \(expected)"
+            return "metadata key '\(key.escapedForDisplay)' is \(found), expected \(expected)"
         case .invalidValue(let key, let reason):
-            return "metadata key '\(key)' has an invalid value: \(reason)"
+            return "metadata key '\(key.escapedForDisplay)' has an invalid value: \(reason.escapedForDisplay)"
         }
     }
 }

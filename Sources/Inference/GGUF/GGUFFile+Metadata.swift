@@ -4,6 +4,9 @@ extension GGUFFile {
     /// The integer at `key`, or `nil` when absent.
     public func integer(_ key: String) throws(GGUFError) -> Int? {
         guard let value = metadata[key] else { return nil }
+        if case .uint64(let huge) = value, huge > UInt64(Int.max) {
+            throw .invalidValue(key: key, reason: "\(huge) is too large for a count or size")
+        }
         guard let integer = value.integer else {
             throw .wrongKeyType(key: key, expected: "an integer", found: value.typeDescription)
         }

@@ -113,8 +113,9 @@ public struct PromptCache: Sendable {
               u32(20) == keyValueWidth, u32(24) == config.vocabularySize
         else { return .failure(LoadFailure("made by another version or for another model shape")) }
         guard u64(36) == fingerprint else { return .failure(LoadFailure("made for another model file")) }
-        let tokenCount = Int(u64(28))
-        guard tokenCount == prefix.count, tokenCount <= contextLength else { return .failure(LoadFailure("holds another prefix")) }
+        guard let tokenCount = Int(exactly: u64(28)), tokenCount == prefix.count, tokenCount <= contextLength else {
+            return .failure(LoadFailure("holds another prefix"))
+        }
         let layout = Self.layout(tokenCount: tokenCount, vocabulary: config.vocabularySize, layers: config.blockCount, keyValueWidth: keyValueWidth)
         guard bytes.count == layout.fileSize else { return .failure(LoadFailure("has the wrong size (truncated?)")) }
         let checksum = ck_hash64(bytes.baseAddress! + Self.headerSize, Int64(bytes.count - Self.headerSize), fingerprint)
@@ -124,6 +125,7 @@ public struct PromptCache: Sendable {
         let logits = (0..<config.vocabularySize).map {
             Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: layout.logitsOffset + 4 * $0, as: UInt32.self)))
         }
+        guard ck_all_finite(logits, Int64(logits.count)) != 0 else { return .failure(LoadFailure("holds NaN or infinite logits")) }
         let cache: KVCache
         do { cache = try KVCache(config: config, capacity: contextLength) } catch { return .failure(LoadFailure("\(error)")) }
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)

@@ -1,4 +1,5 @@
-/// Problems loading a model for inference or running it.
+/// Problems loading a model for inference or running it. Names taken from the file
+/// are shown with control and bidirectional characters escaped.
 public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible {
     case model(ModelError)
     case tokenizer(TokenizerError)
@@ -10,6 +11,11 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
     case contextFull(context: Int)
     case contextTooLarge(requested: Int, bytesNeeded: Int, bytesAvailable: Int)
     case invalidArgument(String)
+    /// A tensor's values are unusable (for example a RoPE frequency factor of zero).
+    case invalidTensorValues(tensor: String, reason: String)
+    /// The forward pass produced NaN or infinite logits: the weights or
+    /// hyper-parameters are broken. Never handed to sampling (which would pick token 0).
+    case nonFiniteLogits(position: Int)
 
     public var description: String {
         switch self {
@@ -18,15 +24,15 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
         case .tokenizer(let error):
             return error.description
         case .missingTensor(let name):
-            return "the model has no tensor '\(name)'; the file is incomplete or not a supported architecture"
+            return "the model has no tensor '\(name.escapedForDisplay)'; the file is incomplete or not a supported architecture"
         case .unsupportedTensorType(let tensor, let type):
-            return "tensor '\(tensor)' has type \(type), which Ponder cannot compute with "
+            return "tensor '\(tensor.escapedForDisplay)' has type \(type), which Ponder cannot compute with "
                 + "(supported: F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K, Q6_K); "
                 + "requantize the model, e.g. to Q4_K_M"
         case .tensorShape(let tensor, let expected, let found):
-            return "tensor '\(tensor)' has shape \(found), expected \(expected)"
+            return "tensor '\(tensor.escapedForDisplay)' has shape \(found), expected \(expected)"
         case .unsupportedRoPEScaling(let kind):
-            return "RoPE scaling '\(kind)' is not supported (supported: none, linear)"
+            return "RoPE scaling '\(kind.escapedForDisplay)' is not supported (supported: none, linear)"
         case .promptTooLong(let tokens, let context):
             return "the prompt is \(tokens) tokens, longer than the context of \(context) tokens; "
                 + "shorten it or raise --context"
@@ -37,6 +43,11 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
                 + "more than this machine's \(available / 1_048_576) MiB; choose a smaller --context"
         case .invalidArgument(let message):
             return message
+        case .invalidTensorValues(let tensor, let reason):
+            return "tensor '\(tensor.escapedForDisplay)' has unusable values: \(reason)"
+        case .nonFiniteLogits(let position):
+            return "the model computed NaN or infinite logits at position \(position): its weights or "
+                + "hyper-parameters are broken; check the file against its published checksum or convert it again"
         }
     }
 }

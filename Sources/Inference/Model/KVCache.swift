@@ -19,9 +19,17 @@ public final class KVCache: @unchecked Sendable {
     var pageElementCount: Int { layerCount * Self.pageSize * keyValueWidth }
 
     /// Bytes a cache of `capacity` positions needs for `config`.
+    /// `Int.max` when the product overflows.
     public static func byteCount(config: ModelConfig, capacity: Int) -> Int {
-        let pages = (capacity + pageSize - 1) / pageSize
-        return 2 * config.blockCount * pages * pageSize * config.headCountKV * config.headDimension * MemoryLayout<UInt16>.size
+        let pages = capacity / pageSize + (capacity % pageSize == 0 ? 0 : 1)
+        let factors = [config.blockCount, pages, pageSize, config.headCountKV, config.headDimension, MemoryLayout<UInt16>.size]
+        var bytes = 2
+        for factor in factors {
+            let (product, overflow) = bytes.multipliedReportingOverflow(by: factor)
+            if overflow || factor < 0 { return .max }
+            bytes = product
+        }
+        return bytes
     }
 
     /// A cache for up to `capacity` positions; memory is taken as positions fill.

@@ -30,6 +30,11 @@ public final class Model: Sendable {
         } catch {
             throw .tokenizer(error)
         }
+        guard tokenizer.vocabulary.count == config.vocabularySize else {
+            throw .model(.invalidHyperparameter(
+                key: "\(config.architecture).vocab_size",
+                reason: "\(config.vocabularySize) differs from the \(tokenizer.vocabulary.count) tokens of the tokenizer"))
+        }
         chatTemplate = ChatTemplate(file: file)
         transformer = try Transformer(file: file, config: config)
     }

@@ -60,7 +60,8 @@ public struct ModelConfig: Codable, Sendable, Equatable {
 
     /// Reads the hyper-parameters of `file`.
     /// - Throws: `ModelError.unsupportedArchitecture` for architectures other than
-    ///   `supportedArchitectures`, or a `ModelError.file` naming a missing or mistyped key.
+    ///   `supportedArchitectures`, a `ModelError.file` naming a missing or mistyped key,
+    ///   or `ModelError.invalidHyperparameter` for a value `validate()` refuses.
     public init(file: GGUFFile) throws(ModelError) {
         do {
             let architecture = try file.requiredString("general.architecture")
@@ -83,23 +84,39 @@ public struct ModelConfig: Codable, Sendable, Equatable {
             } else if let single = try file.integer(key("attention.head_count_kv")) {
                 headsKV = single
             }
-            guard embedding > 0, heads > 0, embedding % heads == 0 else {
+            guard embedding > 0 else {
+                throw ModelError.invalidHyperparameter(key: key("embedding_length"), reason: "\(embedding) is not positive")
+            }
+            guard heads > 0 else {
+                throw ModelError.invalidHyperparameter(key: key("attention.head_count"), reason: "\(heads) is not positive")
+            }
+            guard embedding % heads == 0 else {
                 throw ModelError.invalidHyperparameter(
                     key: key("attention.head_count"),
                     reason: "\(heads) heads do not divide the embedding length \(embedding)")
             }
-            guard headsKV > 0, heads % headsKV == 0 else {
+            guard headsKV > 0 else {
+                throw ModelError.invalidHyperparameter(
+                    key: key("attention.head_count_kv"), reason: "\(headsKV) is not positive")
+            }
+            guard heads % headsKV == 0 else {
                 throw ModelError.invalidHyperparameter(
                     key: key("attention.head_count_kv"),
                     reason: "\(headsKV) key/value heads do not divide \(heads) query heads")
             }
             guard blocks > 0 else {
-                throw ModelError.invalidHyperparameter(key: key("block_count"), reason: "must be positive")
+                throw ModelError.invalidHyperparameter(key: key("block_count"), reason: "\(blocks) is not positive")
             }
             let headDimension = try file.integer(key("attention.key_length")) ?? embedding / heads
-            let vocabulary = try file.integer(key("vocab_size"))
-                ?? file.stringArray("tokenizer.ggml.tokens")?.count
-            guard let vocabulary, vocabulary > 0 else { throw GGUFError.missingKey(key("vocab_size")) }
+            // The engine gives keys and values one width.
+            if let valueLength = try file.integer(key("attention.value_length")), valueLength != headDimension {
+                throw ModelError.invalidHyperparameter(
+                    key: key("attention.value_length"),
+                    reason: "\(valueLength) differs from the key length \(headDimension); Ponder needs them equal")
+            }
+            let tokenCount = file.metadata["tokenizer.ggml.tokens"]?.array?.count
+            let vocabulary = try file.integer(key("vocab_size")) ?? tokenCount
+            guard let vocabulary else { throw GGUFError.missingKey(key("vocab_size")) }
 
             self.init(
                 architecture: architecture,
@@ -116,6 +133,12 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                 ropeScalingFactor: try file.double(key("rope.scaling.factor")),
                 rmsNormEpsilon: try file.double(key("attention.layer_norm_rms_epsilon")) ?? 1e-5,
                 vocabularySize: vocabulary)
+            try validate()
+            if let tokenCount, tokenCount != vocabulary {
+                throw ModelError.invalidHyperparameter(
+                    key: key("vocab_size"),
+                    reason: "\(vocabulary) differs from the \(tokenCount) tokens of tokenizer.ggml.tokens")
+            }
         } catch let error as GGUFError {
             throw .file(error)
         } catch let error as ModelError {

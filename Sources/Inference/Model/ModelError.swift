@@ -1,4 +1,5 @@
-/// Problems with a model that are not about the GGUF container itself.
+/// Problems with a model that are not about the GGUF container itself. Text taken
+/// from the file is shown with control and bidirectional characters escaped.
 public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The file is not a well-formed GGUF file.
     case file(GGUFError)
@@ -12,9 +13,9 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .file(let error):
             return error.description
         case .unsupportedArchitecture(let name, let supported):
-            return "unsupported architecture '\(name)'; Ponder runs: \(supported.joined(separator: ", "))"
+            return "unsupported architecture '\(name.escapedForDisplay)'; Ponder runs: \(supported.joined(separator: ", "))"
         case .invalidHyperparameter(let key, let reason):
-            return "hyper-parameter '\(key)' is invalid: \(reason)"
+            return "hyper-parameter '\(key.escapedForDisplay)' is invalid: \(reason.escapedForDisplay)"
         }
     }
 }

@@ -51,15 +51,15 @@ public struct ModelSummary: Codable, Sendable {
         defaultSystemMessage = template.defaultSystemMessage
     }
 
-    /// A readable multi-line report.
+    /// A readable multi-line report; text from the file is shown escaped (see `FileText`).
     public var text: String {
         var lines: [String] = []
         func line(_ label: String, _ value: String) {
             lines.append(label.padding(to: 16) + value)
         }
-        line("file", "\(path) (\(Self.formatBytes(fileSize)), GGUF v\(ggufVersion))")
-        if let name { line("name", name) }
-        line("architecture", architecture ?? "(none)")
+        line("file", "\(path.escapedForDisplay) (\(Self.formatBytes(fileSize)), GGUF v\(ggufVersion))")
+        if let name { line("name", name.escapedForDisplay) }
+        line("architecture", architecture?.escapedForDisplay ?? "(none)")
         line("parameters", Self.formatCount(parameterCount))
         if let config {
             line("layers", "\(config.blockCount)")
@@ -68,7 +68,7 @@ public struct ModelSummary: Codable, Sendable {
             line("heads", "\(config.headCount) query, \(config.headCountKV) key/value, \(config.headDimension) wide")
             line("context", "\(config.contextLength) tokens (trained)")
             line("RoPE", "base \(Self.formatNumber(config.ropeFrequencyBase)), \(config.ropeDimensionCount) dimensions"
-                + (config.ropeScalingType.map { ", scaling \($0)" } ?? ""))
+                + (config.ropeScalingType.map { ", scaling \($0.escapedForDisplay)" } ?? ""))
             line("RMSNorm eps", "\(config.rmsNormEpsilon)")
         } else if let configError {
             line("config", "unavailable: \(configError)")
@@ -77,13 +77,13 @@ public struct ModelSummary: Codable, Sendable {
             .map { "\($0.key) ×\($0.value)" }.joined(separator: ", ")
         line("tensors", "\(tensorCount)" + (types.isEmpty ? "" : ": \(types)"))
         if let tokenizer {
-            line("tokenizer", tokenizer)
-            line("special tokens", "BOS \(beginOfSequenceToken ?? "none"), EOS \(endOfSequenceToken ?? "none")")
+            line("tokenizer", tokenizer.escapedForDisplay)
+            line("special tokens", "BOS \(beginOfSequenceToken?.escapedForDisplay ?? "none"), EOS \(endOfSequenceToken?.escapedForDisplay ?? "none")")
         } else if let tokenizerError {
             line("tokenizer", "unavailable: \(tokenizerError)")
         }
         line("chat template", chatTemplate)
-        if let defaultSystemMessage { line("default system", defaultSystemMessage.debugDescription) }
+        if let defaultSystemMessage { line("default system", "\"" + defaultSystemMessage.escapedForDisplay + "\"") }
         return lines.joined(separator: "\n")
     }
 

@@ -16,8 +16,14 @@ public final class Transformer: @unchecked Sendable {
     /// Tokens processed per pass of a long prompt: each weight is read once per pass.
     static let maximumBatch = 512
 
-    /// Locates and checks every weight of `file`.
+    /// Checks `config` (see `ModelConfig.validate()`), then locates and checks every
+    /// weight of `file` against it.
     public init(file: GGUFFile, config: ModelConfig) throws(InferenceError) {
+        do {
+            try config.validate()
+        } catch {
+            throw .model(error)
+        }
         guard let names = ArchitectureTensors.forArchitecture(config.architecture) else {
             throw .model(.unsupportedArchitecture(config.architecture, supported: ModelConfig.supportedArchitectures))
         }
@@ -64,6 +70,13 @@ public final class Transformer: @unchecked Sendable {
             let rows: Range<Int>? = request == .all ? 0..<(end - start) : (isLast ? (end - start - 1)..<(end - start) : nil)
             logits += forwardBatch(Array(tokens[start..<end]), cache: cache, logitRows: rows)
             start = end
+        }
+        // Broken weights give NaN; sampling would read it as token 0 and carry on.
+        if ck_all_finite(logits, Int64(logits.count)) == 0 {
+            let row = logits.indices.first { !logits[$0].isFinite }! / config.vocabularySize
+            let firstPosition = cache.count - tokens.count
+            cache.truncate(to: firstPosition)
+            throw .nonFiniteLogits(position: request == .all ? firstPosition + row : firstPosition + tokens.count - 1)
         }
         return logits
     }

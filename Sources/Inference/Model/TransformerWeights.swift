@@ -55,6 +55,9 @@ struct TransformerWeights: Sendable {
             ? tokenEmbedding
             : try matrix(names.output, columns: embedding, rows: config.vocabularySize)
         ropeFrequencyFactors = try optionalVector(names.ropeFrequencies, count: config.ropeDimensionCount / 2, required: false)
+        if let factors = ropeFrequencyFactors, let bad = factors.first(where: { !($0.isFinite && $0 > 0) }) {
+            throw .invalidTensorValues(tensor: names.ropeFrequencies, reason: "a frequency divisor is \(bad); each must be finite and positive")
+        }
 
         var layers: [LayerWeights] = []
         layers.reserveCapacity(config.blockCount)

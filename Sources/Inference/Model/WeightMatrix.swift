@@ -17,11 +17,14 @@ struct WeightMatrix: @unchecked Sendable {
         guard ck_type_supported(Int32(tensor.type.rawValue)) != 0 else {
             throw .unsupportedTensorType(tensor: name, type: tensor.type.name)
         }
+        guard tensor.byteCount > 0, let base = file.data(for: tensor).baseAddress else {
+            throw .invalidTensorValues(tensor: name, reason: "it is empty (shape \(tensor.shape))")
+        }
         self.name = name
         type = tensor.type
         columns = tensor.shape[0]
         rows = tensor.shape.dropFirst().reduce(1, *)
-        data = file.data(for: tensor).baseAddress!
+        data = base
     }
 
     /// Row `index` as floats.

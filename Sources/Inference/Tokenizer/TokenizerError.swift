@@ -14,11 +14,11 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
         case .file(let error):
             return error.description
         case .unsupportedModel(let name):
-            return "unsupported tokenizer model '\(name)' (supported: gpt2 byte-level BPE, llama SentencePiece)"
+            return "unsupported tokenizer model '\(name.escapedForDisplay)' (supported: gpt2 byte-level BPE, llama SentencePiece)"
         case .unsupportedPreTokenizer(let name):
-            return "unsupported pre-tokenizer '\(name)' (supported: \(PreTokenizer.supportedNames.joined(separator: ", ")))"
+            return "unsupported pre-tokenizer '\(name.escapedForDisplay)' (supported: \(PreTokenizer.supportedNames.joined(separator: ", ")))"
         case .inconsistentVocabulary(let reason):
-            return "inconsistent vocabulary: \(reason)"
+            return "inconsistent vocabulary: \(reason.escapedForDisplay)"
         }
     }
 }
