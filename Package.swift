@@ -35,9 +35,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Debian's CPython, embedded by the Python tool's worker process.
         .systemLibrary(name: "CPython", pkgConfig: "python3-embed", providers: [.apt(["libpython3-dev"])]),
+        // The system calls of the Python tool's sandbox that Swift cannot make (clone with
+        // namespace flags, pivot_root, prctl, capset).
+        .target(name: "CSandbox"),
         // Tools the agent calls: the `Tool` protocol, the exact calculator, the web fetcher,
         // the Python runner.
-        .target(name: "AgentTools", dependencies: ["CCurl", "CPython", .product(name: "BigInt", package: "BigInt")]),
+        .target(name: "AgentTools", dependencies: ["CCurl", "CPython", "CSandbox", .product(name: "BigInt", package: "BigInt")]),
         // The planner: the `LanguageModel` protocol, tool-call markers, prompts, the loop.
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.

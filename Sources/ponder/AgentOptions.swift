@@ -32,6 +32,9 @@ struct AgentOptions: ParsableArguments {
     @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses.")
     var allowPrivate = false
 
+    @Flag(name: .customLong("python-network"), help: "Let code run by the Python tool reach the network (its sandbox has none by default).")
+    var pythonNetwork = false
+
     @Option(
         help: ArgumentHelp(
             "Think before answering: search a tree of thoughts for this many seconds (phrases such as \"take your time\" do the same with 30).",
@@ -87,7 +90,8 @@ struct AgentOptions: ParsableArguments {
 
     /// The Python session: its working folder is the output folder, where figures go.
     func pythonRunner() -> PythonRunner {
-        PythonRunner(configuration: PythonConfiguration(sessionDirectory: absoluteOutputDirectory))
+        PythonRunner(configuration: PythonConfiguration(
+            sessionDirectory: absoluteOutputDirectory, isolation: .sandbox(network: pythonNetwork)))
     }
 
     /// Limits and sampling for the planner.

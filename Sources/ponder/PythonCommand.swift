@@ -12,8 +12,10 @@ struct PythonCommand: AsyncParsableCommand {
             Prints what the code printed, the value of a final expression, "error: …" with \
             the traceback (exit code 1), and "figure saved: PATH" for every figure left \
             open (saved as PNG into --output-dir, by default the current directory). \
-            numpy and matplotlib (Agg) are available. Example: \
-            echo 'import math; math.pi * 2' | ponder tool python -
+            numpy and matplotlib (Agg) are available. The code runs in a kernel sandbox: \
+            no network (unless --network), a read-only file system except the output \
+            folder and a private /tmp, no other processes. --check reports the sandbox \
+            in force. Example: echo 'import math; math.pi * 2' | ponder tool python -
             """)
 
     @Argument(help: "A file of Python code, or - to read standard input.")
@@ -25,6 +27,12 @@ struct PythonCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-dir"), help: "The working directory, where figures are saved (default: the current directory).")
     var outputDirectory: String?
 
+    @Flag(name: .customLong("network"), help: "Let the code reach the network.")
+    var network = false
+
+    @Flag(name: .customLong("check"), help: "Start a worker, print the isolation in force and the versions loaded, and exit (1 without the kernel sandbox).")
+    var check = false
+
     @Flag(name: .customLong("bench"), help: .hidden)
     var bench = false
 
@@ -33,7 +41,7 @@ struct PythonCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
-        guard bench || file != nil else { throw ValidationError("give a file of Python code, or - for standard input") }
+        guard bench || check || file != nil else { throw ValidationError("give a file of Python code, or - for standard input") }
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
     }
 
@@ -42,13 +50,35 @@ struct PythonCommand: AsyncParsableCommand {
             try await PythonBenchmark(runs: runs).run()
             return
         }
-        let code = try reportingErrors { try readCode() }
         let limits = PythonLimits(timeout: .milliseconds(Int(timeout * 1000)))
         let directory = outputDirectory ?? FileManager.default.currentDirectoryPath
-        let runner = PythonRunner(configuration: PythonConfiguration(limits: limits, sessionDirectory: directory))
+        let runner = PythonRunner(configuration: PythonConfiguration(
+            limits: limits, sessionDirectory: directory, isolation: .sandbox(network: network)))
+        if check {
+            try await runCheck(runner)
+            return
+        }
+        let code = try reportingErrors { try readCode() }
         let result = try await runner.run(code, context: ToolContext())
         await runner.stop()
         try printToolResult(result)
+    }
+
+    /// `--check`: which isolation a worker gets on this machine.
+    private func runCheck(_ runner: PythonRunner) async throws {
+        do {
+            try await runner.waitUntilReady()
+        } catch {
+            await runner.stop()
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+        let status = await runner.sandboxStatus
+        print("isolation: \(status.map(String.init(describing:)) ?? "unknown")")
+        print("versions: \(await runner.versions ?? "unknown")")
+        await runner.stop()
+        if case .sandboxed = status { return }
+        throw ExitCode(1)
     }
 
     private func readCode() throws -> String {

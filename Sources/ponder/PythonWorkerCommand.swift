@@ -12,7 +12,11 @@ struct PythonWorkerCommand: ParsableCommand {
         abstract: "The Python tool's worker process (started by Ponder itself).",
         shouldDisplay: false)
 
+    /// The sandbox the worker runs in (JSON, written by the Python tool).
+    @Option(name: .customLong("launch"), help: .hidden)
+    var launch: String?
+
     func run() throws {
-        Glibc.exit(PythonWorker.main())
+        Glibc.exit(PythonWorker.main(launch: launch))
     }
 }

@@ -163,7 +163,10 @@ extension PythonTool {
 
         @Test("a worker killed between calls: the next call runs on a new one and says the state was lost")
         func killedWhileIdle() async throws {
-            let runner = Support.runner()
+            // Without the sandbox, so that the pid the code sees is the one the test can kill.
+            let runner = PythonRunner(configuration: PythonConfiguration(
+                workerCommand: [Support.ponderBinary, "python-worker"], limits: PythonLimits(timeout: .seconds(60)),
+                sessionDirectory: Support.temporaryFolder(), isolation: .processOnly))
             let pidText = try await runner.run("x = 1\nimport os\nos.getpid()").text
             let pid = try #require(Int32(pidText))
             kill(pid, SIGKILL)

@@ -14,17 +14,39 @@ public struct PythonConfiguration: Sendable {
     /// that it is built once. Nil: `$PONDER_CACHE_DIR/matplotlib`, else
     /// `~/.cache/ponder/matplotlib`.
     public var matplotlibCacheDirectory: String?
+    /// How the worker is kept apart from the host: by default a kernel sandbox without
+    /// network (see `PythonIsolation`).
+    public var isolation: PythonIsolation
 
     public init(
         workerCommand: [String] = PythonConfiguration.defaultWorkerCommand(),
         limits: PythonLimits = PythonLimits(),
         sessionDirectory: String? = nil,
-        matplotlibCacheDirectory: String? = nil
+        matplotlibCacheDirectory: String? = nil,
+        isolation: PythonIsolation = .standard
     ) {
         self.workerCommand = workerCommand
         self.limits = limits
         self.sessionDirectory = sessionDirectory
         self.matplotlibCacheDirectory = matplotlibCacheDirectory
+        self.isolation = isolation
+    }
+
+    /// The worker's command line for a session whose writable folders are `writable`:
+    /// the worker command, and for the sandbox its `--launch` description.
+    func workerCommandLine(writable: [String], matplotlibCache: String) -> [String] {
+        guard case .sandbox(let network) = isolation else { return workerCommand }
+        // matplotlib writes its font cache once; after that the code only reads it, so a
+        // session cannot change what later sessions load.
+        let cacheBuilt = ((try? FileManager.default.contentsOfDirectory(atPath: matplotlibCache)) ?? [])
+            .contains { $0.hasPrefix("fontlist") }
+        let launch = WorkerLaunch(
+            stage: .outer, network: network,
+            writable: writable + (cacheBuilt ? [] : [matplotlibCache]),
+            readOnly: cacheBuilt ? [matplotlibCache] : [],
+            temporaryBytes: limits.fileSizeBytes)
+        guard let json = try? JSONEncoder().encode(launch) else { return workerCommand }
+        return workerCommand + ["--launch", String(decoding: json, as: UTF8.self)]
     }
 
     /// This program (as the kernel knows it, not as it was typed) with `python-worker`.

@@ -16,12 +16,15 @@ import Foundation
 ///     <python>import time; time.sleep(1e6)</python>
 ///         → error: the code ran past the 30 s limit and was stopped; the Python state (variables) was lost
 ///
-/// What is isolated: the host process (the code runs in another process, killed by pid
-/// at the deadline and replaced), CPU time, address space, open files, file size and
-/// output (see `PythonLimits`); the environment (scrubbed); starting processes and
-/// signalling others (refused by an audit hook). What is not: the network, and the file
-/// system outside the session folder, which the code can read and write with the user's
-/// rights; ctypes can get around the audit hook.
+/// What is isolated: by default the worker runs in a kernel sandbox (`PythonIsolation`):
+/// its own user, PID, mount, IPC and network namespaces, a read-only view of the system
+/// with only the session and output folders writable, no `/proc`, no capabilities, and
+/// every process it starts dies with it. Always: the host process (the code runs in
+/// another process, killed at the deadline and replaced), CPU time, address space, open
+/// files, file size and output (see `PythonLimits`), the environment (scrubbed), and
+/// replies (each carries a token the code never sees, so the code cannot answer for the
+/// worker). Where the kernel refuses namespaces, `sandboxStatus` says so and the code can
+/// read and write what the user can and reach the network.
 public actor PythonRunner: Tool {
     public nonisolated let name = "python"
     public nonisolated let description = "Run Python code (numpy, matplotlib) in a persistent session; returns what it printed, the value of a last expression, the error, and figures saved as PNG files."
@@ -36,6 +39,13 @@ public actor PythonRunner: Tool {
     public private(set) var versions: String?
     /// The session folder, once resolved (or made).
     private var sessionDirectory: String?
+    /// Output folders calls have asked for: a sandboxed worker can write only the
+    /// folders it was started with, so a new one means a new worker.
+    private var outputFolders: [String] = []
+    /// The folders the current worker may write.
+    private var workerWritable: [String] = []
+    /// The isolation the last worker reported when it started.
+    public private(set) var sandboxStatus: PythonSandboxStatus?
     /// Calls are served one at a time: one worker, one conversation.
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
@@ -49,11 +59,13 @@ public actor PythonRunner: Tool {
     public func start() throws(PythonToolError) {
         guard worker == nil else { return }
         let directory = try resolvedSessionDirectory()
-        let environment = configuration.workerEnvironment(
-            sessionDirectory: directory, matplotlibCache: configuration.resolvedMatplotlibCache(fallback: directory))
+        let matplotlibCache = configuration.resolvedMatplotlibCache(fallback: directory)
+        let environment = configuration.workerEnvironment(sessionDirectory: directory, matplotlibCache: matplotlibCache)
+        let writable = [directory] + outputFolders.filter { !Self.folder($0, isInside: directory) }
         worker = try WorkerProcess(
-            command: configuration.workerCommand, environment: environment, directory: directory,
-            setup: WorkerSetup(limits: configuration.limits))
+            command: configuration.workerCommandLine(writable: writable, matplotlibCache: matplotlibCache),
+            environment: environment, directory: directory, setup: WorkerSetup(limits: configuration.limits))
+        workerWritable = writable
         workerReady = false
     }
 
@@ -69,7 +81,9 @@ public actor PythonRunner: Tool {
         await acquire()
         defer { release() }
         if case .failed(let result) = try await prepare(deadline: nil) {
-            throw PythonToolError.cannotStart(result.text)
+            // The result reads "error: the Python worker could not start: REASON".
+            let prefix = "error: \(PythonToolError.cannotStart(""))"
+            throw PythonToolError.cannotStart(result.text.hasPrefix(prefix) ? String(result.text.dropFirst(prefix.count)) : result.text)
         }
     }
 
@@ -90,10 +104,16 @@ public actor PythonRunner: Tool {
         } catch {
             return ToolResult(text: "error: \(error)", ok: false)
         }
+        var folderNote: String?
+        if !outputFolders.contains(directory) { outputFolders.append(directory) }
+        if worker != nil, !workerWritable.contains(where: { Self.folder(directory, isInside: $0) }) {
+            if workerReady { folderNote = "the output folder changed, so a new Python worker started; \(PythonReport.stateLost)" }
+            discardWorker()
+        }
         let (worker, note): (WorkerProcess, String?)
         switch try await prepare(deadline: context.deadline) {
         case .failed(let result): return result
-        case .ready(let readyWorker, let readyNote): (worker, note) = (readyWorker, readyNote)
+        case .ready(let readyWorker, let readyNote): (worker, note) = (readyWorker, readyNote ?? folderNote)
         }
 
         let clock = ContinuousClock()
@@ -107,7 +127,7 @@ public actor PythonRunner: Tool {
         let outcome = await waitingOffThePool { worker.exchange(request, deadline: deadline, cancellation: $0) }
         switch outcome {
         case .answer(let reply):
-            return PythonReport.render(reply, limits: configuration.limits, note: note)
+            return PythonReport.render(Self.checkingFigures(reply, directory: directory), limits: configuration.limits, note: note)
         case .deadlinePassed:
             replaceWorker()
             return PythonReport.lost("the code ran past the \(PythonReport.seconds(limit)) limit and was stopped")
@@ -180,6 +200,8 @@ public actor PythonRunner: Tool {
         case .answer(let ready) where ready.ok:
             workerReady = true
             versions = ready.versions
+            sandboxStatus = ready.sandbox
+            if case .refused = ready.sandbox { SandboxWarning.sayOnce(ready.sandbox?.description ?? "") }
             return .ready(worker, note: note)
         case .answer(let ready):
             reason = ready.message ?? "no reason given"
@@ -239,6 +261,29 @@ public actor PythonRunner: Tool {
     private func callDirectory(_ context: ToolContext) throws(PythonToolError) -> String {
         guard let requested = context.outputDirectory else { return try resolvedSessionDirectory() }
         return try Self.makeDirectory(requested)
+    }
+
+    /// Whether `path` is `folder` or inside it.
+    private static func folder(_ path: String, isInside folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+
+    /// The reply with only the figures the host can vouch for: regular files (not links)
+    /// directly in the call's folder. The paths come from the worker, which the code
+    /// controls; the host lists and shows these files, so it checks them itself.
+    private static func checkingFigures(_ reply: WorkerReply, directory: String) -> WorkerReply {
+        var checked = reply
+        checked.figures = reply.figures.filter { path in
+            var info = stat()
+            let name = (path as NSString).lastPathComponent
+            let parent = (path as NSString).deletingLastPathComponent
+            return (parent == directory || parent == (directory as NSString).resolvingSymlinksInPath) && name.hasPrefix("figure-")
+                && name.hasSuffix(".png") && lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        }
+        if checked.figures.count < reply.figures.count, checked.figureError == nil {
+            checked.figureError = "\(reply.figures.count - checked.figures.count) figure path(s) outside the output folder were refused"
+        }
+        return checked
     }
 
     /// `path` made absolute, created if missing.

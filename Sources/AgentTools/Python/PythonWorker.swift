@@ -8,21 +8,47 @@ import Glibc
 /// runs on the process's main thread, which holds the GIL from start to end.
 public enum PythonWorker {
     /// Serves requests until the host closes the socket; returns the process's exit
-    /// code. Meant to be called once, first thing, by the process's entry point.
-    public static func main() -> Int32 {
+    /// code. Meant to be called once, first thing, by the process's entry point, with
+    /// the `--launch` argument the host gave (nil: no sandbox was asked for).
+    public static func main(launch launchArgument: String?) -> Int32 {
+        var sandbox = PythonSandboxStatus.processOnly
+        var sandboxFailure: SandboxRefusal?
+        if let launchArgument {
+            guard let launch = try? JSONDecoder().decode(WorkerLaunch.self, from: Data(launchArgument.utf8)) else { return 2 }
+            switch launch.stage {
+            case .outer:
+                switch SandboxLauncher.run(launch) {
+                case .success(let status): return status
+                case .failure(let refusal): sandbox = .refused(refusal.description)
+                }
+            case .inner:
+                do {
+                    try SandboxFileSystem.enter(launch)
+                    sandbox = .sandboxed(network: launch.network)
+                } catch {
+                    sandboxFailure = error
+                }
+            }
+        }
         guard let streams = WorkerStreams.take() else { return 3 }
         startParentWatch()
         var buffer = FrameBuffer()
         guard let setupFrame = SocketIO.receiveBlocking(streams.socket, buffer: &buffer),
               let setup = try? WorkerFrame.decode(WorkerSetup.self, from: setupFrame)
         else { return 2 }
+        if let sandboxFailure {
+            let failure = WorkerReady(ok: false, message: "the sandbox could not be built: \(sandboxFailure)")
+            if let frame = try? WorkerFrame.encode(failure) { _ = SocketIO.sendAll(streams.socket, frame) }
+            return 1
+        }
 
         let python: EmbeddedPython
         do {
             python = try EmbeddedPython()
             try python.run(workerScript, filename: "<ponder worker>")
             let readyText = try python.call("start", with: String(decoding: setupFrame, as: UTF8.self))
-            let ready = try WorkerFrame.decode(WorkerReady.self, from: Array(readyText.utf8))
+            var ready = try WorkerFrame.decode(WorkerReady.self, from: Array(readyText.utf8))
+            ready.sandbox = sandbox
             guard ready.ok else {
                 _ = SocketIO.sendAll(streams.socket, try WorkerFrame.encode(ready))
                 return 1
@@ -37,19 +63,24 @@ public enum PythonWorker {
 
         while let frame = SocketIO.receiveBlocking(streams.socket, buffer: &buffer) {
             streams.restore()
-            let request = try? WorkerFrame.decode(WorkerRequest.self, from: frame)
-            if let seconds = request?.cpuSeconds { limitCPUTime(seconds) }
-            var reply: [UInt8]
+            guard var request = try? WorkerFrame.decode(WorkerRequest.self, from: frame) else { return 2 }
+            // The token stays on this side: the Python half (and the code) never get it,
+            // so a frame the code writes to the socket itself cannot answer the request.
+            let token = request.token
+            request.token = nil
+            if let seconds = request.cpuSeconds { limitCPUTime(seconds) }
+            var reply: String
             do {
-                let text = try python.call("handle", with: String(decoding: frame, as: UTF8.self))
-                reply = WorkerFrame.frame(Array(text.utf8))
+                let requestText = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+                reply = try python.call("handle", with: requestText)
             } catch {
                 var failure = WorkerReply()
                 failure.internalError = String(describing: error)
-                reply = (try? WorkerFrame.encode(failure)) ?? []
+                reply = (try? String(decoding: JSONEncoder().encode(failure), as: UTF8.self)) ?? "{}"
             }
             limitCPUTime(nil)
-            guard SocketIO.sendAll(streams.socket, reply) else { break }
+            let envelope = WorkerReplyEnvelope.encode(token: token, reply: reply)
+            guard SocketIO.sendAll(streams.socket, WorkerFrame.frame(envelope)) else { break }
         }
         return 0
     }

@@ -115,11 +115,24 @@ final class WorkerProcess: @unchecked Sendable {
     func exchange(
         _ request: WorkerRequest, deadline: ContinuousClock.Instant, cancellation: CancellationFlag
     ) -> WorkerOutcome<WorkerReply> {
+        var request = request
+        let token = UUID().uuidString
+        request.token = token
         guard let frame = try? WorkerFrame.encode(request) else { return .ended(.brokeProtocol("unencodable request")) }
         // A large program could fill the socket's buffer while the worker is busy; a
         // waiting thread can afford to wait, and a dead worker makes the send fail.
         guard SocketIO.sendAll(socket, frame) else { return .ended(endAfterClose()) }
-        return receive(WorkerReply.self, deadline: deadline, cancellation: cancellation)
+        switch receive(WorkerReplyEnvelope.self, deadline: deadline, cancellation: cancellation) {
+        case .answer(let envelope) where envelope.token == token:
+            return .answer(envelope.reply)
+        case .answer:
+            // Only the code can have written it: the worker's own reply carries the token.
+            killAndWait()
+            return .ended(.brokeProtocol("a reply that does not carry the request's token (written by the code itself?)"))
+        case .deadlinePassed: return .deadlinePassed
+        case .cancelled: return .cancelled
+        case .ended(let end): return .ended(end)
+        }
     }
 
     /// Kills the worker and everything in its process group (SIGKILL cannot be caught).

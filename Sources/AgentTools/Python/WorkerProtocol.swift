@@ -33,6 +33,8 @@ struct WorkerReady: Codable, Sendable, Equatable {
     var versions: String?
     /// Why start-up failed (the Python traceback's last line, or a set-up error).
     var message: String?
+    /// The isolation in force, as the worker found it.
+    var sandbox: PythonSandboxStatus?
 }
 
 /// One thing for the worker to do.
@@ -49,6 +51,23 @@ struct WorkerRequest: Codable, Sendable, Equatable {
     var directory: String?
     /// CPU seconds the call may use.
     var cpuSeconds: Double?
+    /// A random value the host makes for each request; the worker's reply carries it
+    /// back. The worker's Swift half keeps it from the Python half, so that the code
+    /// cannot write a reply of its own to the socket (one without it is refused).
+    var token: String?
+}
+
+/// The frame a worker answers a request with: the request's token and the Python half's
+/// reply (`WorkerReply` JSON), kept as it came.
+struct WorkerReplyEnvelope: Decodable, Sendable {
+    var token: String?
+    var reply: WorkerReply
+
+    /// The envelope's JSON, with `reply` (already JSON) inserted as it is.
+    static func encode(token: String?, reply: String) -> [UInt8] {
+        let tokenJSON = token.flatMap { try? JSONEncoder().encode($0) }.map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        return Array("{\"token\":\(tokenJSON),\"reply\":\(reply)}".utf8)
+    }
 }
 
 /// What one request did: the worker's Python side builds this JSON.
