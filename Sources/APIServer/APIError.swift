@@ -56,6 +56,11 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
             code: "queue_full")
     }
 
+    static let tooManyConnections = APIError(
+        status: 503, type: "server_overloaded",
+        message: "the server has as many connections open as it allows (ponder serve --max-connections); try again shortly",
+        code: "too_many_connections")
+
     static func bodyTooLarge(limit: Int) -> APIError {
         APIError(
             status: 413, type: "invalid_request_error",

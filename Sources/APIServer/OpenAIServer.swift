@@ -1,6 +1,7 @@
 import Agent
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Inference
 import InferenceAdapter
 import Logging
@@ -18,6 +19,10 @@ import OpenAIAPI
 /// One request uses the model at a time, in order of arrival; a bounded number wait
 /// and the next is refused with 503. A client that disconnects stops its generation.
 /// Every refusal is a 4xx/5xx with an OpenAI-style error body.
+///
+/// Hardening: requests with a foreign `Host` or `Origin`, or a POST body not declared
+/// JSON, are refused before anything runs (`HostPolicy`); connections are capped
+/// and slow or idle ones closed (`LimitedHTTP1Channel`).
 public final class OpenAIServer: Sendable {
     public let configuration: ServerConfiguration
     let engine: ServedEngine
@@ -26,6 +31,9 @@ public final class OpenAIServer: Sendable {
     let admission: AdmissionQueue
     let names: ModelNames
     let started = Int(Date().timeIntervalSince1970)
+    let hostPolicy: HostPolicy
+    /// The open connections, against `configuration.maximumConnections`.
+    let connections: ConnectionCount
 
     /// A server for `model`: `planningModel` is the same model as the planner's
     /// `LanguageModel` (for `ponder-agent`), `prompts` the prompt files.
@@ -36,6 +44,8 @@ public final class OpenAIServer: Sendable {
         self.prompts = prompts
         admission = AdmissionQueue(capacity: configuration.queueCapacity)
         names = ModelNames(fileName: configuration.modelName)
+        hostPolicy = HostPolicy(bindAddress: configuration.host, allowedHosts: configuration.allowedHosts, corsOrigins: configuration.corsOrigins)
+        connections = ConnectionCount(maximum: configuration.maximumConnections)
     }
 
     /// Listens until the process is asked to stop (SIGINT, SIGTERM); `onListening`
@@ -43,8 +53,12 @@ public final class OpenAIServer: Sendable {
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
         var logger = Logger(label: "ponder.serve")
         logger.logLevel = .warning
+        let configuration = self.configuration, connections = self.connections
         let application = Application(
             router: makeRouter(),
+            server: HTTPServerBuilder { responder in
+                LimitedHTTP1Channel(responder: responder, configuration: configuration, connections: connections)
+            },
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "ponder"),
             onServerRunning: { channel in
                 onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
@@ -53,9 +67,11 @@ public final class OpenAIServer: Sendable {
         try await application.runService()
     }
 
-    /// The routes, behind the error and key checks.
+    /// The routes, behind the host, origin and content-type checks, then the error
+    /// and key checks.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestGuardMiddleware(policy: hostPolicy))
         router.add(middleware: ErrorBodyMiddleware())
         if let key = configuration.apiKey { router.add(middleware: APIKeyMiddleware(key: key)) }
         router.get("/v1/models") { _, _ in self.models() }
@@ -76,6 +92,9 @@ public final class OpenAIServer: Sendable {
         let buffer: ByteBuffer
         do {
             buffer = try await request.collectBody(upTo: configuration.maximumBodyBytes)
+        } catch is NIOTooManyBytesError {
+            // A body without a length (chunked) that grew past the limit.
+            throw APIError.bodyTooLarge(limit: configuration.maximumBodyBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw APIError.bodyTooLarge(limit: configuration.maximumBodyBytes)
         }
@@ -109,11 +128,15 @@ struct ErrorBodyMiddleware: RouterMiddleware {
             case .notFound, .methodNotAllowed:
                 return HTTPResponses.error(.notFound(method: request.method.rawValue, path: request.uri.path))
             case .contentTooLarge:
-                return HTTPResponses.error(APIError(status: 413, type: "invalid_request_error", message: "the request body is too large"))
+                return HTTPResponses.error(APIError(
+                    status: 413, type: "invalid_request_error", message: "the request body is too large", code: "request_too_large"))
             default:
                 let message = error.body ?? error.status.reasonPhrase
                 return HTTPResponses.error(APIError(status: Int(error.status.code), type: "invalid_request_error", message: message))
             }
+        } catch is NIOTooManyBytesError {
+            return HTTPResponses.error(APIError(
+                status: 413, type: "invalid_request_error", message: "the request body is too large", code: "request_too_large"))
         } catch is CancellationError {
             // The client left; nobody reads this.
             return HTTPResponses.error(APIError(status: 499, type: "cancelled", message: "the request was cancelled"))

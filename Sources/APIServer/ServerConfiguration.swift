@@ -21,11 +21,28 @@ public struct ServerConfiguration: Sendable {
     public var allowPrivateAddresses: Bool
     /// Where `ponder-agent` runs keep their files (one folder per request).
     public var outputDirectory: String
+    /// `Host` names answered besides those of the bound address (see `HostPolicy`);
+    /// `*` answers any.
+    public var allowedHosts: [String]
+    /// Web origins (`scheme://host[:port]`) whose pages may call the API from a
+    /// browser; every other foreign `Origin` is refused.
+    public var corsOrigins: [String]
+    /// Open connections at most; one more is answered 503 and closed at once.
+    public var maximumConnections: Int
+    /// A connection that sends nothing for this long while the server waits for, or
+    /// reads, a request is closed.
+    public var idleTimeout: Duration
+    /// A request's headers must be complete this long after its first byte.
+    public var headerTimeout: Duration
+    /// A request's body must be complete this long after its headers.
+    public var bodyTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, queueCapacity: Int = 16,
         maximumBodyBytes: Int = 1 << 20, modelName: String, agentOptions: PlannerOptions = PlannerOptions(),
-        allowPrivateAddresses: Bool = false, outputDirectory: String
+        allowPrivateAddresses: Bool = false, outputDirectory: String, allowedHosts: [String] = [], corsOrigins: [String] = [],
+        maximumConnections: Int = ServerConfiguration.defaultMaximumConnections, idleTimeout: Duration = .seconds(30),
+        headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -36,7 +53,22 @@ public struct ServerConfiguration: Sendable {
         self.agentOptions = agentOptions
         self.allowPrivateAddresses = allowPrivateAddresses
         self.outputDirectory = outputDirectory
+        self.allowedHosts = allowedHosts
+        self.corsOrigins = corsOrigins
+        self.maximumConnections = maximumConnections
+        self.idleTimeout = idleTimeout
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
     }
+
+    /// Whether `origin` can be one of `corsOrigins`: `http(s)://host[:port]`, nothing after.
+    public static func isValidOrigin(_ origin: String) -> Bool {
+        HostPolicy.isValidOrigin(origin)
+    }
+
+    /// Enough for a queue of streaming clients and their keep-alive connections, far
+    /// below the process's file descriptors.
+    public static let defaultMaximumConnections = 256
 }
 
 /// The names the server answers to: the model file's name (with or without

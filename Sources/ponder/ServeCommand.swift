@@ -16,9 +16,23 @@ struct ServeCommand: AsyncParsableCommand {
             python, calc) on this machine and answers with the result. One request uses the \
             model at a time, in order of arrival; --queue more may wait, the next gets 503. \
             Binds to 127.0.0.1 unless --host says otherwise; --api-key requires \
-            "Authorization: Bearer KEY". Examples:
+            "Authorization: Bearer KEY".
+
+            Web pages cannot drive the server: a request must name in its Host header \
+            a name the server is bound to (for 127.0.0.1: also localhost and [::1]; for \
+            0.0.0.0 or :: — every interface — also this machine's host name and its \
+            interfaces' addresses; any other name, e.g. a DNS name of this machine or a \
+            proxy's, only with --allowed-host NAME, or --allowed-host '*' for any), \
+            else 403. A request from a browser page of another origin is refused (403) \
+            unless --cors ORIGIN names it; POST bodies must be sent as \
+            application/json (else 415). At most --max-connections are open (another \
+            gets 503 and is closed); a connection idle for --idle-timeout seconds, or \
+            slower than --header-timeout to send a request's headers or \
+            --body-timeout to send its body, is closed. Examples:
               ponder serve --port 8080
               ponder serve --host 0.0.0.0 --api-key KEY --queue 32
+              ponder serve --cors http://localhost:5173
+              ponder serve --host 0.0.0.0 --api-key KEY --allowed-host ponder.lan
               ponder ask --backend openai --base-url http://127.0.0.1:8080/v1 "Hi"
             """)
 
@@ -53,6 +67,29 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("allow-private"), help: "ponder-agent: let the fetch tool reach loopback and private addresses.")
     var allowPrivate = false
 
+    @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
+        "Also answer requests whose Host header names NAME (repeatable; '*': any Host, e.g. behind a trusted proxy).", valueName: "name"))
+    var allowedHosts: [String] = []
+
+    @Option(name: .customLong("cors"), help: ArgumentHelp(
+        "Let web pages of ORIGIN (e.g. http://localhost:5173) call the API from a browser (repeatable).", valueName: "origin"))
+    var corsOrigins: [String] = []
+
+    @Option(name: .customLong("max-connections"), help: "Open connections at most; another is answered 503 and closed.")
+    var maxConnections = ServerConfiguration.defaultMaximumConnections
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp(
+        "Close a connection that sends nothing for this long while no request is being answered.", valueName: "seconds"))
+    var idleTimeout: Double = 30
+
+    @Option(name: .customLong("header-timeout"), help: ArgumentHelp(
+        "Close a connection whose request headers are not complete this long after their first byte.", valueName: "seconds"))
+    var headerTimeout: Double = 10
+
+    @Option(name: .customLong("body-timeout"), help: ArgumentHelp(
+        "Close a connection whose request body is not complete this long after its headers.", valueName: "seconds"))
+    var bodyTimeout: Double = 30
+
     @OptionGroup var engine: EngineOptions
 
     @OptionGroup var modelOptions: ModelOptions
@@ -64,6 +101,20 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
         guard agentMaxTokens > 0 else { throw ValidationError("--agent-max-tokens must be positive") }
         guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
+        for (value, option) in [(idleTimeout, "--idle-timeout"), (headerTimeout, "--header-timeout"), (bodyTimeout, "--body-timeout")] {
+            guard value >= 0.1, value <= 86_400 else { throw ValidationError("\(option) must be between 0.1 and 86400 seconds") }
+        }
+        for name in allowedHosts {
+            guard !name.isEmpty, name == "*" || !name.contains(where: { $0 == "/" || $0 == " " || $0.isNewline }) else {
+                throw ValidationError("--allowed-host takes a host name or address (no scheme, path or spaces), or '*': got '\(name)'")
+            }
+        }
+        for origin in corsOrigins {
+            guard ServerConfiguration.isValidOrigin(origin) else {
+                throw ValidationError("--cors takes an origin such as http://localhost:5173 (scheme, host, optional port): got '\(origin)'")
+            }
+        }
     }
 
     func run() async throws {
@@ -80,7 +131,12 @@ struct ServeCommand: AsyncParsableCommand {
                 agentOptions: PlannerOptions(
                     maximumSteps: maxSteps, maximumTokens: agentMaxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
                     outputDirectory: output),
-                allowPrivateAddresses: allowPrivate, outputDirectory: output)
+                allowPrivateAddresses: allowPrivate, outputDirectory: output, allowedHosts: allowedHosts, corsOrigins: corsOrigins,
+                maximumConnections: maxConnections, idleTimeout: Self.duration(idleTimeout), headerTimeout: Self.duration(headerTimeout),
+                bodyTimeout: Self.duration(bodyTimeout))
+            if allowedHosts.contains("*") {
+                printError("warning: --allowed-host '*' answers any Host header: web pages can reach this server by DNS rebinding unless a proxy in front checks Host")
+            }
             let server = OpenAIServer(model: model.model, planningModel: model, prompts: try PromptLibrary.locate(), configuration: configuration)
             let modelName = model.name
             try await server.run { boundHost, boundPort in
@@ -89,5 +145,9 @@ struct ServeCommand: AsyncParsableCommand {
                     "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent)\n")
             }
         }
+    }
+
+    static func duration(_ seconds: Double) -> Duration {
+        .milliseconds(Int((seconds * 1000).rounded()))
     }
 }

@@ -119,9 +119,10 @@ final class ServerProcess: Sendable {
                     buffer.append(data)
                     let text = String(decoding: buffer, as: UTF8.self)
                     log.text.withLock { $0 = String(text.suffix(20_000)) }
-                    if !resumed, let range = text.range(of: #"http://127\.0\.0\.1:[0-9]+/v1"#, options: .regularExpression) {
+                    // A server bound to every interface (0.0.0.0) is reached at 127.0.0.1.
+                    if !resumed, let range = text.range(of: #"http://(127\.0\.0\.1|0\.0\.0\.0):[0-9]+/v1"#, options: .regularExpression) {
                         resumed = true
-                        continuation.resume(returning: String(text[range]))
+                        continuation.resume(returning: text[range].replacingOccurrences(of: "0.0.0.0", with: "127.0.0.1"))
                     }
                 }
                 if !resumed { continuation.resume(returning: nil) }
