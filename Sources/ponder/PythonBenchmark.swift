@@ -2,7 +2,8 @@ import AgentTools
 import Foundation
 
 /// `ponder tool python --bench [--runs N]`: the Python tool's latencies, in
-/// milliseconds, medians of N (see docs/PERFORMANCE.md).
+/// milliseconds, medians of N, with the kernel sandbox and with process isolation
+/// alone (see docs/PERFORMANCE.md).
 struct PythonBenchmark {
     let runs: Int
 
@@ -14,45 +15,57 @@ struct PythonBenchmark {
         plt.title("bench")
         """
 
+    /// The four latencies of one isolation, and the versions the worker loaded.
+    private struct Measures {
+        var versions = ""
+        var cold: [Duration] = [], prestarted: [Duration] = [], trivial: [Duration] = [], plot: [Duration] = []
+    }
+
+    /// Measures the kernel sandbox and process isolation alone, side by side in one run.
     func run() async throws {
+        let sandboxed = try await measure(.standard)
+        let processOnly = try await measure(.processOnly)
+        print(sandboxed.versions)
+        print("measure                                              | kernel sandbox | process only")
+        print("cold start to first result (spawn, imports, call)    | \(median(sandboxed.cold)) | \(median(processOnly.cold))")
+        print("first call on a pre-started worker                   | \(median(sandboxed.prestarted)) | \(median(processOnly.prestarted))")
+        print("trivial call round trip (1 + 1)                      | \(median(sandboxed.trivial)) | \(median(processOnly.trivial))")
+        print("bar chart to PNG file                                | \(median(sandboxed.plot)) | \(median(processOnly.plot))")
+    }
+
+    private func measure(_ isolation: PythonIsolation) async throws -> Measures {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-python-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let configuration = PythonConfiguration(sessionDirectory: folder)
+        let configuration = PythonConfiguration(sessionDirectory: folder, isolation: isolation)
         let context = ToolContext()
 
-        var cold: [Duration] = [], prestarted: [Duration] = [], trivial: [Duration] = [], plot: [Duration] = []
-        var versions = ""
+        var measures = Measures()
         for _ in 0..<max(3, runs / 4) {
             let fresh = PythonRunner(configuration: configuration)
-            cold.append(try await timed { try await check(fresh.run(Self.trivialCode, context: context)) })
+            measures.cold.append(try await timed { try await check(fresh.run(Self.trivialCode, context: context)) })
             await fresh.stop()
 
             let started = PythonRunner(configuration: configuration)
             try await started.start()
             try await started.waitUntilReady()
-            prestarted.append(try await timed { try await check(started.run(Self.trivialCode, context: context)) })
-            versions = await started.versions ?? ""
+            measures.prestarted.append(try await timed { try await check(started.run(Self.trivialCode, context: context)) })
+            measures.versions = await started.versions ?? ""
             await started.stop()
         }
         let runner = PythonRunner(configuration: configuration)
         try await runner.waitUntilReady()
         _ = try await runner.run(Self.plotCode, context: context)  // first plot: font set-up
         for _ in 0..<runs {
-            trivial.append(try await timed { try await check(runner.run(Self.trivialCode, context: context)) })
+            measures.trivial.append(try await timed { try await check(runner.run(Self.trivialCode, context: context)) })
         }
         for _ in 0..<runs {
-            plot.append(try await timed {
+            measures.plot.append(try await timed {
                 let result = try await check(runner.run(Self.plotCode, context: context))
                 guard result.files.count == 1 else { throw CLIError.invalidInput("the plot made no PNG: \(result.text)") }
             })
         }
         await runner.stop()
-
-        print(versions)
-        print("cold start to first result (spawn, imports, call): \(median(cold))")
-        print("first call on a pre-started worker:                 \(median(prestarted))")
-        print("trivial call round trip (1 + 1):                    \(median(trivial))")
-        print("bar chart to PNG file:                              \(median(plot))")
+        return measures
     }
 
     @discardableResult
