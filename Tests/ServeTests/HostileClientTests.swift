@@ -115,7 +115,7 @@ extension ServerProcessTests {
         func idleCrowd() async throws {
             try await ServerProcess.with(["--max-connections", "256", "--idle-timeout", "2"]) { server in
                 let port = server.port
-                let baseline = try #require(server.openDescriptors)
+                let baseline = try #require(server.openDescriptors), memoryBefore = try #require(server.residentMiB)
                 let results: [(seconds: Double?, refused: Bool)] = try await RawHTTP.onThread {
                     let sockets = try (0..<300).map { _ in try RawHTTP.connect(port: port) }
                     defer { for socket in sockets { close(socket) } }
@@ -132,6 +132,8 @@ extension ServerProcessTests {
                 try await Task.sleep(for: .milliseconds(300))
                 let after = try #require(server.openDescriptors)
                 #expect(after <= baseline + 2, "the server holds \(after) descriptors, \(baseline) before the crowd")
+                let memoryAfter = try #require(server.residentMiB)
+                #expect(memoryAfter - memoryBefore < 24, "resident memory grew from \(memoryBefore) to \(memoryAfter) MiB")
             }
         }
 

@@ -173,6 +173,15 @@ extension ServerProcess {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd"))?.count
     }
 
+    /// Resident memory of the server now (MiB), from /proc.
+    var residentMiB: Double? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
+        return kilobytes / 1024
+    }
+
     var port: UInt16 { RawHTTP.port(of: baseURL) }
 
     /// `Host: 127.0.0.1:PORT`, as a client of this server sends it.
