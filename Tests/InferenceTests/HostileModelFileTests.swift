@@ -103,7 +103,8 @@ struct HostileModelFileTests {
     @Test("the vocabulary size must match the tokenizer's tokens")
     func vocabularySize() throws {
         let message = try loadError(Self.fixture().set("llama.vocab_size", .uint32(300)))
-        #expect(message == "hyper-parameter 'llama.vocab_size' is invalid: 300 differs from the 272 tokens of tokenizer.ggml.tokens")
+        #expect(message == "hyper-parameter 'llama.vocab_size' is invalid: 300 differs from the 272 tokens of tokenizer.ggml.tokens; "
+            + "the file is corrupt or was converted wrongly: download or convert it again")
     }
 
     @Test("special-token ids outside the vocabulary",

@@ -157,6 +157,8 @@ extension Array {
 /// Runs `ponder` on model files with every numeric metadata key of the tiny fixtures
 /// set to hostile values: `inspect` and `generate -n 2` must end with exit status 0, 1
 /// or 2 and, when they fail, a message — never by a signal (a crash), never hang.
+/// Strings the engine reads are set to terminal and bidirectional controls, which
+/// must reach neither the messages nor inspect's report unescaped.
 struct HostileModelFileFuzzTests {
     /// SentencePiece and byte-level vocabularies, one and two layers, float and
     /// block-quantized weights.
@@ -175,14 +177,21 @@ struct HostileModelFileFuzzTests {
         let signalled: Bool
         let timedOut: Bool
         let standardError: String
+        /// Kept only when asked for (inspect's report; generated text may be anything).
+        let standardOutput: String
     }
 
     /// Runs the binary with its output in files (no pipe to fill) and a deadline.
-    static func run(_ arguments: [String], executable: URL? = nil) throws -> Outcome {
+    static func run(_ arguments: [String], executable: URL? = nil, keepOutput: Bool = false) throws -> Outcome {
         let directory = FileManager.default.temporaryDirectory
         let errorURL = directory.appendingPathComponent("ponder-fuzz-\(UUID().uuidString).err")
+        let outputURL = directory.appendingPathComponent("ponder-fuzz-\(UUID().uuidString).out")
         FileManager.default.createFile(atPath: errorURL.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: errorURL) }
+        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: errorURL)
+            try? FileManager.default.removeItem(at: outputURL)
+        }
         let process = Process()
         process.executableURL = executable ?? CommandLineTests.productsDirectory.appendingPathComponent("ponder")
         process.arguments = arguments
@@ -190,7 +199,7 @@ struct HostileModelFileFuzzTests {
         environment.removeValue(forKey: "PONDER_MODEL")
         environment["SWIFT_BACKTRACE"] = "enable=no"
         process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
+        process.standardOutput = keepOutput ? try FileHandle(forWritingTo: outputURL) : FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: errorURL)
         process.standardInput = FileHandle.nullDevice
         let finished = DispatchSemaphore(value: 0)
@@ -203,7 +212,8 @@ struct HostileModelFileFuzzTests {
         }
         return Outcome(
             status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
-            timedOut: timedOut, standardError: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "")
+            timedOut: timedOut, standardError: (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "",
+            standardOutput: keepOutput ? (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" : "")
     }
 
     /// What is wrong with an outcome, or nil.
@@ -214,7 +224,10 @@ struct HostileModelFileFuzzTests {
         if outcome.status != 0 && outcome.standardError.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             return "exit status \(outcome.status) without a message"
         }
-        if outcome.standardError.unicodeScalars.contains("\u{1B}") { return "raw ESC in the message" }
+        for (name, text) in [("message", outcome.standardError), ("report", outcome.standardOutput)]
+        where text.unicodeScalars.contains(where: { $0 == "\u{1B}" || $0 == "\u{202E}" }) {
+            return "a raw control character from the file in the \(name)"
+        }
         return nil
     }
 
@@ -238,6 +251,13 @@ struct HostileModelFileFuzzTests {
                     cases.append(Case(name: "\(fixture): \(key) = \(value.label)",
                                       bytes: editor.bytes(setting: key, type: value.type, payload: value.payload)))
                 }
+            }
+            // Strings the engine shows or matches: terminal and bidirectional controls.
+            let hostileText = Array("\u{1B}[31mllama\u{202E}\u{7}".utf8)
+            for key in ["general.architecture", "general.name", "tokenizer.ggml.model", "tokenizer.ggml.pre",
+                        "\(architecture).rope.scaling.type", "tokenizer.chat_template"] {
+                cases.append(Case(name: "\(fixture): \(key) = ESC/RTL text", bytes: editor.bytes(
+                    setting: key, type: 8, payload: HostileValue.littleEndian(UInt64(hostileText.count)) + hostileText)))
             }
             // Numeric arrays (token types, scores): the first element, in the array's type.
             for entry in editor.entries where entry.type == 9 && entry.payload.count > 12 {
@@ -285,7 +305,8 @@ struct HostileModelFileFuzzTests {
             do {
                 try Data(item.bytes).write(to: url)
                 for command in [["inspect", "--model", url.path], ["generate", "--model", url.path, "--prompt", "hi", "-n", "2"]] {
-                    if let problem = HostileModelFileFuzzTests.problem(try HostileModelFileFuzzTests.run(command)) {
+                    let outcome = try HostileModelFileFuzzTests.run(command, keepOutput: command[0] == "inspect")
+                    if let problem = HostileModelFileFuzzTests.problem(outcome) {
                         failures.withLock { $0.append("\(item.name): ponder \(command[0]): \(problem)") }
                     }
                 }

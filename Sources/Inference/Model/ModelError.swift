@@ -15,7 +15,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case .unsupportedArchitecture(let name, let supported):
             return "unsupported architecture '\(name.escapedForDisplay)'; Ponder runs: \(supported.joined(separator: ", "))"
         case .invalidHyperparameter(let key, let reason):
-            return "hyper-parameter '\(key.escapedForDisplay)' is invalid: \(reason.escapedForDisplay)"
+            return "hyper-parameter '\(key.escapedForDisplay)' is invalid: \(reason.escapedForDisplay); "
+                + "the file is corrupt or was converted wrongly: download or convert it again"
         }
     }
 }

@@ -60,6 +60,11 @@ public struct Vocabulary: Sendable {
                 throw GGUFError.missingKey("tokenizer.ggml.tokens")
             }
             guard !tokens.isEmpty else { throw TokenizerError.inconsistentVocabulary("the token list is empty") }
+            // Ids are 32-bit: a larger list (only a hostile file has one) cannot be numbered.
+            guard tokens.count <= ModelConfig.Limits.vocabulary else {
+                throw TokenizerError.inconsistentVocabulary(
+                    "\(tokens.count) tokens, more than Ponder accepts (at most \(ModelConfig.Limits.vocabulary))")
+            }
             self.tokens = tokens
             let rawKinds = try file.integerArray("tokenizer.ggml.token_type") ?? []
             guard rawKinds.isEmpty || rawKinds.count == tokens.count else {
@@ -75,6 +80,9 @@ public struct Vocabulary: Sendable {
             }
             self.scores = scores
             merges = try file.stringArray("tokenizer.ggml.merges") ?? []
+            guard merges.count <= Int(Int32.max) else {
+                throw TokenizerError.inconsistentVocabulary("\(merges.count) merges, more than ranks can number")
+            }
             if model == .bytePairEncoding && merges.isEmpty {
                 throw GGUFError.missingKey("tokenizer.ggml.merges")
             }
