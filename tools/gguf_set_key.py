@@ -90,7 +90,7 @@ def main():
         value_start = reader.offset
         reader.skip_value(code)
         if key == b"general.alignment" and FORMATS.get(code):
-            alignment = struct.unpack_from(FORMATS[code], data, value_start)[0]
+            alignment = max(1, struct.unpack_from(FORMATS[code], data, value_start)[0])
         entries.append((key, data[start:reader.offset]))
     infos_start = reader.offset
     for _ in range(tensor_count):
