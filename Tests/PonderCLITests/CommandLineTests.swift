@@ -28,7 +28,8 @@ struct CommandLineTests {
         environment: [String: String] = [:], directory: URL? = nil, onStart: (@Sendable (Process) -> Void)? = nil
     ) async throws -> Result {
         let process = Process()
-        process.executableURL = productsDirectory.appendingPathComponent(binary)
+        process.executableURL = binary.hasPrefix("/")
+            ? URL(fileURLWithPath: binary) : productsDirectory.appendingPathComponent(binary)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "PONDER_MODEL")

@@ -17,6 +17,9 @@ public enum PythonWorker {
             guard let launch = try? JSONDecoder().decode(WorkerLaunch.self, from: Data(launchArgument.utf8)) else { return 2 }
             switch launch.stage {
             case .outer:
+                // This process is the one the host knows: it watches the host, and its
+                // death ends the sandbox.
+                startParentWatch()
                 switch SandboxLauncher.run(launch) {
                 case .success(let status): return status
                 case .failure(let refusal): sandbox = .refused(refusal.description)
@@ -31,7 +34,7 @@ public enum PythonWorker {
             }
         }
         guard let streams = WorkerStreams.take() else { return 3 }
-        startParentWatch()
+        if sandbox == .processOnly { startParentWatch() }
         var buffer = FrameBuffer()
         guard let setupFrame = SocketIO.receiveBlocking(streams.socket, buffer: &buffer),
               let setup = try? WorkerFrame.decode(WorkerSetup.self, from: setupFrame)

@@ -31,7 +31,7 @@ enum SandboxLauncher {
                 csb_start_sandbox(launch.network ? 1 : 0, executable, argv, envp, &syncDescriptor, &statusDescriptor)
             }
         }
-        guard pid > 0 else { return .failure(SandboxRefusal("clone: \(String(cString: strerror(errno)))")) }
+        guard pid > 0 else { return .failure(SandboxRefusal(describeCloneFailure(errno))) }
 
         // Root inside is this process's user outside: the code gains no rights on the
         // host's files that the user lacks, and the mount view decides what it sees.
@@ -60,6 +60,17 @@ enum SandboxLauncher {
         let got = read(statusDescriptor, &status, MemoryLayout<Int32>.size)
         guard got == MemoryLayout<Int32>.size else { return .success(125) }
         return .success(mirror(status))
+    }
+
+    /// Why clone refused new namespaces, in the words of the setting to look at.
+    private static func describeCloneFailure(_ code: Int32) -> String {
+        let what = String(cString: strerror(code))
+        switch code {
+        case ENOSPC: return "clone: \(what): the limit of user namespaces (user.max_user_namespaces) is reached or 0"
+        case EPERM: return "clone: \(what): user namespaces are not permitted here (a container's seccomp filter, or kernel.unprivileged_userns_clone = 0)"
+        case EINVAL: return "clone: \(what): this kernel does not support the namespaces"
+        default: return "clone: \(what)"
+        }
     }
 
     /// Ends this process as the worker ended: by its signal, else with its status.
