@@ -1,3 +1,4 @@
+import AgentTools
 import OpenAIAPI
 
 /// A request the server refuses or could not serve, with the HTTP status and the
@@ -14,12 +15,12 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
     public let code: String?
 
     /// `message` and `param` may quote the request: their control and format
-    /// characters are escaped (see `VisibleText`), never sent raw.
+    /// characters are escaped (`escapingControlCharacters`), never sent raw.
     public init(status: Int, type: String, message: String, param: String? = nil, code: String? = nil) {
         self.status = status
         self.type = type
-        self.message = VisibleText.escaped(message)
-        self.param = param.map(VisibleText.escaped)
+        self.message = message.escapingControlCharacters()
+        self.param = param.map { $0.escapingControlCharacters() }
         self.code = code
     }
 

@@ -104,7 +104,8 @@ extension OpenAIServer {
     func runAgent(
         _ question: String, history: [Message], options: PlannerOptions, onEvent: @escaping @Sendable (PlannerEvent) -> Void
     ) async throws -> AgentAnswer {
-        let python = PythonRunner(configuration: PythonConfiguration(sessionDirectory: options.outputDirectory))
+        let python = PythonRunner(configuration: PythonConfiguration(
+            sessionDirectory: options.outputDirectory, isolation: .sandbox(network: configuration.pythonNetwork)))
         let tools: [any Tool] = [
             WebFetcher(options: FetchOptions(allowPrivateAddresses: configuration.allowPrivateAddresses)), python, Calculator(),
         ]

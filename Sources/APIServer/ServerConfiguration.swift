@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var agentOptions: PlannerOptions
     /// Let `ponder-agent`'s fetch tool reach loopback and private addresses.
     public var allowPrivateAddresses: Bool
+    /// Let code run by `ponder-agent`'s Python tool reach the network (its sandbox has
+    /// no network by default).
+    public var pythonNetwork: Bool
     /// Where `ponder-agent` runs keep their files (one folder per request).
     public var outputDirectory: String
     /// `Host` names answered besides those of the bound address (see `HostPolicy`);
@@ -40,7 +43,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, queueCapacity: Int = 16,
         maximumBodyBytes: Int = 1 << 20, modelName: String, agentOptions: PlannerOptions = PlannerOptions(),
-        allowPrivateAddresses: Bool = false, outputDirectory: String, allowedHosts: [String] = [], corsOrigins: [String] = [],
+        allowPrivateAddresses: Bool = false, pythonNetwork: Bool = false, outputDirectory: String, allowedHosts: [String] = [], corsOrigins: [String] = [],
         maximumConnections: Int = ServerConfiguration.defaultMaximumConnections, idleTimeout: Duration = .seconds(30),
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30)
     ) {
@@ -52,6 +55,7 @@ public struct ServerConfiguration: Sendable {
         self.modelName = modelName
         self.agentOptions = agentOptions
         self.allowPrivateAddresses = allowPrivateAddresses
+        self.pythonNetwork = pythonNetwork
         self.outputDirectory = outputDirectory
         self.allowedHosts = allowedHosts
         self.corsOrigins = corsOrigins

@@ -29,7 +29,7 @@ struct AgentOptions: ParsableArguments {
     @Option(name: .customLong("output-dir"), help: "Folder for files the tools write (figures).")
     var outputDirectory = "ponder-output"
 
-    @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses.")
+    @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses (link-local and cloud metadata addresses stay refused).")
     var allowPrivate = false
 
     @Flag(name: .customLong("python-network"), help: "Let code run by the Python tool reach the network (its sandbox has none by default).")

@@ -64,8 +64,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("output-dir"), help: "ponder-agent: folder for files its tools write (one subfolder per request).")
     var outputDirectory = "ponder-output"
 
-    @Flag(name: .customLong("allow-private"), help: "ponder-agent: let the fetch tool reach loopback and private addresses.")
+    @Flag(name: .customLong("allow-private"), help: "ponder-agent: let the fetch tool reach loopback and private addresses (link-local and cloud metadata addresses stay refused).")
     var allowPrivate = false
+
+    @Flag(name: .customLong("python-network"), help: "ponder-agent: let code run by the Python tool reach the network (its sandbox has none by default).")
+    var pythonNetwork = false
 
     @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
         "Also answer requests whose Host header names NAME (repeatable; '*': any Host, e.g. behind a trusted proxy).", valueName: "name"))
@@ -131,7 +134,7 @@ struct ServeCommand: AsyncParsableCommand {
                 agentOptions: PlannerOptions(
                     maximumSteps: maxSteps, maximumTokens: agentMaxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
                     outputDirectory: output),
-                allowPrivateAddresses: allowPrivate, outputDirectory: output, allowedHosts: allowedHosts, corsOrigins: corsOrigins,
+                allowPrivateAddresses: allowPrivate, pythonNetwork: pythonNetwork, outputDirectory: output, allowedHosts: allowedHosts, corsOrigins: corsOrigins,
                 maximumConnections: maxConnections, idleTimeout: Self.duration(idleTimeout), headerTimeout: Self.duration(headerTimeout),
                 bodyTimeout: Self.duration(bodyTimeout))
             if allowedHosts.contains("*") {

@@ -41,13 +41,14 @@ struct FetchCommand: AsyncParsableCommand {
         discussion: """
             Prints "URL: …", "Title: …" and the page's readable text, or "error: …" \
             (exit code 1). Only http and https; private and loopback addresses are refused \
-            unless --allow-private is given. Example: ponder tool fetch https://example.com
+            unless --allow-private is given; link-local and cloud metadata addresses \
+            always. Example: ponder tool fetch https://example.com
             """)
 
     @Argument(help: "The URL (https:// is assumed when no scheme is given).")
     var url: String
 
-    @Flag(name: .customLong("allow-private"), help: "Allow loopback, private and link-local addresses.")
+    @Flag(name: .customLong("allow-private"), help: "Allow loopback and private addresses (never link-local or cloud metadata ones).")
     var allowPrivate = false
 
     @Option(name: .customLong("max-chars"), help: "How many characters of text to print before truncating.")

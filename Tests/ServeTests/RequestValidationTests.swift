@@ -1,4 +1,5 @@
 @testable import APIServer
+import AgentTools
 import Foundation
 import OpenAIAPI
 import Testing
@@ -7,17 +8,17 @@ import Testing
 struct VisibleTextTests {
     @Test("control and format characters in a quoted value are escaped; other text (accents, CJK, emoji) is kept")
     func escaping() {
-        #expect(VisibleText.escaped("\u{1B}[31mred\u{7}") == #"\u{1B}[31mred\u{7}"#)
-        #expect(VisibleText.escaped("abc\u{202E}fed\u{200F}\u{200B}\u{FEFF}\u{2028}\n\t\u{7F}\u{85}")
+        #expect("\u{1B}[31mred\u{7}".escapingControlCharacters() == #"\u{1B}[31mred\u{7}"#)
+        #expect("abc\u{202E}fed\u{200F}\u{200B}\u{FEFF}\u{2028}\n\t\u{7F}\u{85}".escapingControlCharacters()
             == #"abc\u{202E}fed\u{200F}\u{200B}\u{FEFF}\u{2028}\u{A}\u{9}\u{7F}\u{85}"#)
-        #expect(VisibleText.escaped("café 東京 🦜 'x'") == "café 東京 🦜 'x'")
+        #expect("café 東京 🦜 'x'".escapingControlCharacters() == "café 東京 🦜 'x'")
     }
 
     @Test("every APIError escapes its message and param: an unknown model name cannot reach a terminal raw")
     func errors() {
         let error = APIError.unknownModel("\u{1B}]0;pwned\u{7}gpt\u{202E}", available: ["ponder"])
         #expect(error.message.hasPrefix(#"the model '\u{1B}]0;pwned\u{7}gpt\u{202E}' does not exist"#))
-        #expect(!error.message.unicodeScalars.contains { VisibleText.isInvisible($0) })
+        #expect(error.message.escapingControlCharacters() == error.message)
         #expect(APIError.invalid("x", param: "tools[0].\u{1B}").param == #"tools[0].\u{1B}"#)
     }
 }
