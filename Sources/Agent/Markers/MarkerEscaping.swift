@@ -22,7 +22,7 @@ public enum MarkerEscaping {
     /// chat templates that are written without "|".
     public static let markerNames: Set<String> = [
         "calc", "fetch", "python", "search", "result",
-        "tool_call", "tool_response", "tools",
+        HermesToolCall.markerName, HermesToolCall.responseName, HermesToolCall.toolsName,
         "start_of_turn", "end_of_turn", "s", "bos", "eos",
     ]
 

@@ -21,6 +21,7 @@ public struct MarkerStreamParser: Sendable {
         case inventedResult
     }
 
+    /// The format whose markers this parser reads.
     public let format: ToolCallFormat
     /// Opening marker → tool name (for Hermes, a single marker for every tool).
     private let openings: [(marker: String, tool: String)]
@@ -30,7 +31,8 @@ public struct MarkerStreamParser: Sendable {
     /// Set once the model started a result of its own; everything after is ignored.
     private var stopped = false
 
-    static let hermesMarkerName = "tool_call"
+    /// The one marker name of the Hermes format, under which its calls are reported.
+    static let hermesMarkerName = HermesToolCall.markerName
 
     /// A parser for calls to `tools` (marker names such as "calc") in `format`.
     public init(format: ToolCallFormat, tools: [String]) {
@@ -103,7 +105,7 @@ public struct MarkerStreamParser: Sendable {
 
     private func completedCall(tool: String, content: String, closed: Bool) -> Event {
         if tool == Self.hermesMarkerName {
-            guard var call = ToolCall.parseHermes(content) else { return .malformedCall(content) }
+            guard var call = ToolCall(hermes: content) else { return .malformedCall(content) }
             call.closed = closed
             return .call(call)
         }

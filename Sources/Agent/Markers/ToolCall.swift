@@ -9,6 +9,8 @@ public struct ToolCall: Codable, Sendable, Equatable {
     /// False when the model ended without the closing marker.
     public var closed: Bool
 
+    /// A call to `tool` with `input`; `closed` is false when the model stopped before
+    /// the closing marker.
     public init(tool: String, input: String, closed: Bool = true) {
         self.tool = tool
         self.input = input
@@ -32,29 +34,10 @@ public struct ToolCall: Codable, Sendable, Equatable {
         return text
     }
 
-    /// Reads a Hermes call, `{"name": …, "arguments": {…}}`. The input is the first
-    /// string argument (tools take one text each); nil when the JSON does not parse.
-    static func parseHermes(_ raw: String) -> ToolCall? {
-        let text = cleanInput(raw)
-        guard let data = text.data(using: .utf8),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let name = object["name"] as? String
-        else { return nil }
-        var arguments = object["arguments"]
-        if let encoded = arguments as? String,
-           let decoded = try? JSONSerialization.jsonObject(with: Data(encoded.utf8)) {
-            arguments = decoded
-        }
-        let input: String
-        switch arguments {
-        case let dictionary as [String: Any]:
-            let preferred = ["input", "expression", "url", "code", "query"].compactMap { dictionary[$0] as? String }.first
-            input = preferred ?? dictionary.values.compactMap { $0 as? String }.first ?? ""
-        case let string as String:
-            input = string
-        default:
-            input = ""
-        }
-        return ToolCall(tool: name, input: input)
+    /// The call a Hermes block holds, its input chosen as `HermesToolCall.input`
+    /// says; nil when the block holds no call.
+    init?(hermes block: some StringProtocol) {
+        guard let call = HermesToolCall(reading: block) else { return nil }
+        self.init(tool: call.name, input: call.input)
     }
 }

@@ -13,7 +13,7 @@ public enum ToolCallFormat: String, Codable, Sendable, CaseIterable {
     public func opening(for tool: String) -> String {
         switch self {
         case .inline: "<\(tool)>"
-        case .hermes: "<tool_call>"
+        case .hermes: HermesToolCall.opening
         }
     }
 
@@ -22,7 +22,7 @@ public enum ToolCallFormat: String, Codable, Sendable, CaseIterable {
     public func closing(for tool: String) -> String {
         switch self {
         case .inline: "</\(tool)>"
-        case .hermes: "</tool_call>"
+        case .hermes: HermesToolCall.closing
         }
     }
 
