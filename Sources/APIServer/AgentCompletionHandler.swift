@@ -45,7 +45,7 @@ extension OpenAIServer {
         options.seed = sampling.seed
         if sampling.maximumTokens != Int.max { options.maximumTokens = sampling.maximumTokens }
         let id = Self.newID("chatcmpl")
-        options.outputDirectory = URL(fileURLWithPath: configuration.outputDirectory).appendingPathComponent(id).path
+        options.outputDirectory = URL(fileURLWithPath: configuration.agentTools.outputDirectory).appendingPathComponent(id).path
         let question = last.text
         let created = Int(Date().timeIntervalSince1970)
         let model = body.model
@@ -69,9 +69,9 @@ extension OpenAIServer {
                             if !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { wrote = true }
                         }
                         events.send(chunk(.init(content: text)))
-                    case .toolFinished(let step):
+                    case .toolResult(let step):
                         events.send(chunk(.init(), step: Self.ponderStep(step)))
-                    case .toolStarted:
+                    case .toolStarted, .progress, .stopped, .answer:
                         break
                     }
                 }
@@ -100,24 +100,28 @@ extension OpenAIServer {
             ponderSteps: answer.steps.map(Self.ponderStep))))
     }
 
-    /// One planner run with fresh tools (a Python session of its own, in the run's folder).
+    /// One question to an assistant of its own: fresh standard tools (a Python
+    /// session in the run's folder), `history` from the request, no deliberation.
+    /// `handle` sees each event as it happens; the answer is returned.
     func runAgent(
-        _ question: String, history: [Message], options: PlannerOptions, onEvent: @escaping @Sendable (PlannerEvent) -> Void
+        _ question: String, history: [Message], options: PlannerOptions, handle: @Sendable (AssistantEvent) -> Void
     ) async throws -> AgentAnswer {
-        let python = PythonRunner(configuration: PythonConfiguration(
-            sessionDirectory: options.outputDirectory, isolation: .sandbox(network: configuration.pythonNetwork)))
-        let tools: [any Tool] = [
-            WebFetcher(options: FetchOptions(allowPrivateAddresses: configuration.allowPrivateAddresses)), python, Calculator(),
-        ]
-        let planner = Planner(model: planningModel, tools: tools, layout: ConversationLayout(prompts: prompts), options: options)
+        let tools = configuration.agentTools.writing(into: options.outputDirectory ?? configuration.agentTools.outputDirectory)
+        let assistant = Assistant(model: planningModel, toolbox: .standard(tools), prompts: prompts, options: options, history: history)
+        var answer: AgentAnswer?
         do {
-            let answer = try await planner.answer(question, history: history, onEvent: onEvent)
-            await python.stop()
-            return answer
+            for try await event in assistant.ask(question) {
+                if case .answer(let final) = event { answer = final }
+                handle(event)
+            }
         } catch {
-            await python.stop()
+            await assistant.close()
             throw error
         }
+        await assistant.close()
+        // The stream ends without an answer only when this task was cancelled.
+        guard let answer else { throw CancellationError() }
+        return answer
     }
 
     static func ponderStep(_ step: AgentStep) -> PonderStep {

@@ -17,13 +17,9 @@ public struct ServerConfiguration: Sendable {
     /// Limits and defaults of `ponder-agent` runs (a request's `max_tokens`,
     /// `temperature` and `seed` override them).
     public var agentOptions: PlannerOptions
-    /// Let `ponder-agent`'s fetch tool reach loopback and private addresses.
-    public var allowPrivateAddresses: Bool
-    /// Let code run by `ponder-agent`'s Python tool reach the network (its sandbox has
-    /// no network by default).
-    public var pythonNetwork: Bool
-    /// Where `ponder-agent` runs keep their files (one folder per request).
-    public var outputDirectory: String
+    /// `ponder-agent`'s tools: what the fetcher may reach, the Python sandbox's
+    /// network, web search, and the folder under which each run gets its own.
+    public var agentTools: ToolboxSettings
     /// `Host` names answered besides those of the bound address (see `HostPolicy`);
     /// `*` answers any.
     public var allowedHosts: [String]
@@ -40,10 +36,11 @@ public struct ServerConfiguration: Sendable {
     /// A request's body must be complete this long after its headers.
     public var bodyTimeout: Duration
 
+    /// A configuration; everything but the model's name and the agent's tools has a default.
     public init(
         host: String = "127.0.0.1", port: Int = 8080, apiKey: String? = nil, queueCapacity: Int = 16,
         maximumBodyBytes: Int = 1 << 20, modelName: String, agentOptions: PlannerOptions = PlannerOptions(),
-        allowPrivateAddresses: Bool = false, pythonNetwork: Bool = false, outputDirectory: String, allowedHosts: [String] = [], corsOrigins: [String] = [],
+        agentTools: ToolboxSettings, allowedHosts: [String] = [], corsOrigins: [String] = [],
         maximumConnections: Int = ServerConfiguration.defaultMaximumConnections, idleTimeout: Duration = .seconds(30),
         headerTimeout: Duration = .seconds(10), bodyTimeout: Duration = .seconds(30)
     ) {
@@ -54,9 +51,7 @@ public struct ServerConfiguration: Sendable {
         self.maximumBodyBytes = maximumBodyBytes
         self.modelName = modelName
         self.agentOptions = agentOptions
-        self.allowPrivateAddresses = allowPrivateAddresses
-        self.pythonNetwork = pythonNetwork
-        self.outputDirectory = outputDirectory
+        self.agentTools = agentTools
         self.allowedHosts = allowedHosts
         self.corsOrigins = corsOrigins
         self.maximumConnections = maximumConnections

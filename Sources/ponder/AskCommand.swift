@@ -48,21 +48,15 @@ struct AskCommand: AsyncParsableCommand {
                 throw CLIError.invalidInput("the question is empty")
             }
             let model = try agent.loadModel()
-            let python = agent.pythonRunner()
-            let planner = try agent.planner(model: model, python: python)
-            let display = json ? nil : AnswerDisplay()
-            let answer: AgentAnswer
-            if let budget = try agent.deliberationBudget(for: text, prompts: planner.layout.prompts) {
-                answer = try await deliberate(text, mode: agent.deliberateMode(planner: planner, budget: budget))
-            } else {
-                answer = try await planner.answer(text) { event in display?.show(event) }
-            }
-            await python.stop()
+            let assistant = try agent.assistant(model: model)
+            let display = AnswerDisplay(writesAnswer: !json)
+            let answer = try await answer(text, assistant: assistant, display: display)
+            await assistant.close()
             if showTree, !json, let report = answer.deliberation {
                 print(report.rendered.isEmpty ? "(no thoughts)" : report.rendered)
                 print()
             }
-            display?.finish(answer)
+            display.finish(answer)
             if !json, let summary = DeliberationDisplay.summary(answer) { printError(summary) }
             if json {
                 print(try AgentJSON.encode(AskOutput(answer)))
@@ -73,21 +67,23 @@ struct AskCommand: AsyncParsableCommand {
         }
     }
 
-    /// Searches for the answer with a live progress line on standard error (with
-    /// --json too: the object goes to standard output); the first Ctrl-C asks for the
-    /// best answer so far, a second quits.
-    private func deliberate(_ question: String, mode: DeliberateMode) async throws -> AgentAnswer {
-        let progress = DeliberationDisplay()
+    /// Asks `assistant` and shows what happens. In deliberate mode a progress line
+    /// shows on standard error (with --json too: the object goes to standard
+    /// output); the first Ctrl-C asks for the best answer so far, a second quits.
+    private func answer(_ question: String, assistant: Assistant, display: AnswerDisplay) async throws -> AgentAnswer {
         let control = DeliberationControl()
-        let interrupts = InterruptMonitor()
-        let search = Task { try await mode.answer(question, control: control) { progress.show($0) } }
-        interrupts.running(Task { _ = try? await search.value }) {
-            control.stop()
-            FileHandleOutput.writeToStandardError("\n(stopping: answering with the best so far; Ctrl-C again quits)\n")
+        let turn = Task { try await display.show(assistant.ask(question, control: control)) }
+        if assistant.deliberation.budget(for: question) != nil {
+            let interrupts = InterruptMonitor()
+            interrupts.running(Task { _ = try? await turn.value }) {
+                control.stop()
+                FileHandleOutput.writeToStandardError("\n(stopping: answering with the best so far; Ctrl-C again quits)\n")
+            }
+            defer { interrupts.finished() }
+            guard let answer = try await turn.value else { throw CancellationError() }
+            return answer
         }
-        defer { interrupts.finished() }
-        let answer = try await search.value
-        progress.finish()
+        guard let answer = try await turn.value else { throw CancellationError() }
         return answer
     }
 }
@@ -107,12 +103,12 @@ struct AskOutput: Encodable {
 
     init(_ answer: AgentAnswer) {
         self.answer = answer.answer
-        mode = answer.mode
+        mode = answer.mode.rawValue
         steps = answer.steps
         files = answer.files
         tokens = answer.tokens
         seconds = answer.seconds
-        stopped_by = answer.stoppedBy
+        stopped_by = answer.stoppedBy?.description
         tree = answer.deliberation
     }
 }

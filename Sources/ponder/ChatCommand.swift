@@ -19,23 +19,16 @@ struct ChatCommand: AsyncParsableCommand {
 
     @OptionGroup var agent: AgentOptions
 
-    /// Earlier turns kept in the context; older ones are dropped first.
-    static let maximumHistoryMessages = 24
-
     func run() async throws {
         try await reportingErrors {
             let model = try agent.loadModel()
-            var toolsOn = !agent.noTools
-            let python = agent.pythonRunner()
-            var planner = try agent.planner(model: model, python: python, toolsEnabled: toolsOn)
-            var session = try await model.makeSession()
-            var history: [Message] = []
+            let assistant = try agent.assistant(model: model)
             /// Set by /think without a question: the next question's search budget.
             var thinkNext: Duration?
             let interactive = isatty(STDIN_FILENO) != 0
             let interrupts = InterruptMonitor()
             if interactive {
-                printError("Ponder chat with \(model.name) — tools \(toolsOn ? "on" : "off"). /help for commands, /quit to leave.")
+                printError("Ponder chat with \(model.name) — tools \(agent.noTools ? "off" : "on"). /help for commands, /quit to leave.")
             }
             prompt(interactive)
             for await line in LineReader.lines() {
@@ -57,16 +50,13 @@ struct ChatCommand: AsyncParsableCommand {
                         prompt(interactive)
                         continue
                     case .quit:
-                        await python.stop()
+                        await assistant.close()
                         return
                     case .reset:
-                        history = []
-                        session = try await model.makeSession()
-                        _ = try await python.reset()
+                        try await assistant.reset()
                         printError("(conversation forgotten)")
                     case .tools(let on):
-                        toolsOn = on
-                        planner = try agent.planner(model: model, python: python, toolsEnabled: on)
+                        await assistant.setToolsEnabled(on)
                         printError("(tools \(on ? "on" : "off"))")
                     case .help, .unknown:
                         printError(ChatCommandLine.helpText)
@@ -77,43 +67,30 @@ struct ChatCommand: AsyncParsableCommand {
                     }
                 }
                 thinkNext = nil
-                if budget == nil, try DeliberationTrigger(prompts: planner.layout.prompts).phrase(in: text) != nil {
-                    budget = DeliberationTrigger.defaultBudget
-                }
                 let display = AnswerDisplay()
-                let answer = await answer(
-                    text, history: history, planner: planner, session: session, budget: budget, display: display, interrupts: interrupts)
-                if let answer {
+                if let answer = await answer(text, thinking: budget, assistant: assistant, display: display, interrupts: interrupts) {
                     display.finish(answer)
                     if let summary = DeliberationDisplay.summary(answer) { printError(summary) }
-                    history = Array((history + answer.conversation).suffix(Self.maximumHistoryMessages))
-                    // A cut history must start with a question.
-                    while let first = history.first, first.role != .user { history.removeFirst() }
                 } else {
                     print()
                     printError("(stopped)")
                 }
                 prompt(interactive)
             }
+            await assistant.close()
         }
     }
 
-    /// One turn, fast or (with a budget) deliberate; nil when it was stopped or failed.
+    /// One turn, fast or (with a budget, or as the policy decides) deliberate; nil
+    /// when it was stopped or failed. Ctrl-C cancels a fast turn; it asks a search
+    /// for the best answer so far.
     private func answer(
-        _ text: String, history: [Message], planner: Planner, session: any LanguageModelSession, budget: Duration?,
-        display: AnswerDisplay, interrupts: InterruptMonitor
+        _ text: String, thinking budget: Duration?, assistant: Assistant, display: AnswerDisplay, interrupts: InterruptMonitor
     ) async -> AgentAnswer? {
         let control = DeliberationControl()
-        let progress = DeliberationDisplay()
-        let deliberate = budget.map { agent.deliberateMode(planner: planner, budget: $0) }
         let turn = Task { () -> AgentAnswer? in
             do {
-                guard let deliberate else {
-                    return try await planner.answer(text, history: history, session: session) { display.show($0) }
-                }
-                let answer = try await deliberate.answer(text, history: history, control: control) { progress.show($0) }
-                progress.finish()
-                return answer
+                return try await display.show(assistant.ask(text, thinking: budget, control: control))
             } catch is CancellationError {
                 return nil
             } catch {
@@ -121,7 +98,8 @@ struct ChatCommand: AsyncParsableCommand {
                 return nil
             }
         }
-        let stop: (@Sendable () -> Void)? = deliberate == nil ? nil : { @Sendable in control.stop() }
+        let deliberate = assistant.deliberation.budget(for: text, requested: budget) != nil
+        let stop: (@Sendable () -> Void)? = deliberate ? { @Sendable in control.stop() } : nil
         interrupts.running(Task { _ = await turn.value }, interrupt: stop)
         defer { interrupts.finished() }
         return await turn.value

@@ -52,23 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-body"), help: ArgumentHelp("Largest request body accepted, in KiB (larger: 413).", valueName: "KiB"))
     var maxBody = 1024
 
-    @Option(name: .customLong("max-steps"), help: "ponder-agent: at most this many tool calls per request.")
-    var maxSteps = 6
-
-    @Option(name: .customLong("agent-max-tokens"), help: "ponder-agent: generated tokens per request unless the request sets max_tokens.")
-    var agentMaxTokens = 512
-
-    @Option(name: .customLong("time-limit"), help: "ponder-agent: seconds per request before answering with the best so far.")
-    var timeLimit: Double = 300
-
-    @Option(name: .customLong("output-dir"), help: "ponder-agent: folder for files its tools write (one subfolder per request).")
-    var outputDirectory = "ponder-output"
-
-    @Flag(name: .customLong("allow-private"), help: "ponder-agent: let the fetch tool reach loopback and private addresses (link-local and cloud metadata addresses stay refused).")
-    var allowPrivate = false
-
-    @Flag(name: .customLong("python-network"), help: "ponder-agent: let code run by the Python tool reach the network (its sandbox has none by default).")
-    var pythonNetwork = false
+    @OptionGroup(title: "ponder-agent (the same limits as ask and chat)") var agentLimits: AgentLimitOptions<ServeOptionNames>
 
     @Option(name: .customLong("allowed-host"), help: ArgumentHelp(
         "Also answer requests whose Host header names NAME (repeatable; '*': any Host, e.g. behind a trusted proxy).", valueName: "name"))
@@ -101,9 +85,6 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
-        guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
-        guard agentMaxTokens > 0 else { throw ValidationError("--agent-max-tokens must be positive") }
-        guard timeLimit > 0, timeLimit <= 86_400 else { throw ValidationError("--time-limit must be between 0 and 86400 seconds") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         for (value, option) in [(idleTimeout, "--idle-timeout"), (headerTimeout, "--header-timeout"), (bodyTimeout, "--body-timeout")] {
             guard value >= 0.1, value <= 86_400 else { throw ValidationError("\(option) must be between 0.1 and 86400 seconds") }
@@ -127,14 +108,10 @@ struct ServeCommand: AsyncParsableCommand {
             if key == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 printError("warning: listening on \(host) without --api-key: anyone who can reach this port can use the model and its tools")
             }
-            let output = URL(fileURLWithPath: outputDirectory, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-                .standardized.path
             let configuration = ServerConfiguration(
                 host: host, port: port, apiKey: key, queueCapacity: queue, maximumBodyBytes: maxBody * 1024, modelName: model.name,
-                agentOptions: PlannerOptions(
-                    maximumSteps: maxSteps, maximumTokens: agentMaxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
-                    outputDirectory: output),
-                allowPrivateAddresses: allowPrivate, pythonNetwork: pythonNetwork, outputDirectory: output, allowedHosts: allowedHosts, corsOrigins: corsOrigins,
+                agentOptions: agentLimits.plannerOptions(), agentTools: agentLimits.toolboxSettings, allowedHosts: allowedHosts,
+                corsOrigins: corsOrigins,
                 maximumConnections: maxConnections, idleTimeout: Self.duration(idleTimeout), headerTimeout: Self.duration(headerTimeout),
                 bodyTimeout: Self.duration(bodyTimeout))
             if allowedHosts.contains("*") {

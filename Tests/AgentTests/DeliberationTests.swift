@@ -63,7 +63,7 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, control:
     let model = TreeModel(clock: clock, cost: .seconds(1)) { context, seed in "\(lastThought(context).prefix(1))\(index(seed))" }
     let options = DeliberationOptions(budget: .seconds(10), proposals: 3, beamWidth: 2)
     let result = try await search(model, options)
-    #expect(result.stoppedBy == "the time budget (10 s)")
+    #expect(result.stoppedBy?.description == "the time budget (10 s)")
     // The search stops at the first check after the deadline: one generation late at most.
     #expect(clock.now >= .seconds(10) && clock.now <= .seconds(11))
     #expect(result.seconds <= 11)
@@ -77,7 +77,7 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, control:
     let started = ContinuousClock.now
     let result = try await search(model, DeliberationOptions(budget: .seconds(45)))
     #expect(ContinuousClock.now - started < .seconds(10), "the hung call was waited for")
-    #expect(result.stoppedBy == "the time budget (45 s)")
+    #expect(result.stoppedBy?.description == "the time budget (45 s)")
     #expect(result.tree.nodes.count > 1)
 }
 
@@ -87,7 +87,7 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, control:
         "\(lastThought(context).prefix(1))\(index(seed))"
     }
     let result = try await search(model, DeliberationOptions(budget: .seconds(1000)), control: control)
-    #expect(result.stoppedBy == "a stop request")
+    #expect(result.stoppedBy?.description == "a stop request")
     #expect(model.generations.withLock { $0 } == 7)
     #expect(result.tree.nodes.count > 1)
     #expect(result.answer.hasPrefix("partial: "))

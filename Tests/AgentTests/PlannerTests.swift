@@ -28,8 +28,8 @@ private func planner(_ model: ScriptedModel, tools: [any Tool] = [Calculator()],
 
 /// Collects the planner's events.
 final class EventLog: Sendable {
-    let events = Mutex<[PlannerEvent]>([])
-    func record(_ event: PlannerEvent) { events.withLock { $0.append(event) } }
+    let events = Mutex<[AssistantEvent]>([])
+    func record(_ event: AssistantEvent) { events.withLock { $0.append(event) } }
     var shownText: String {
         events.withLock { $0.compactMap { if case .text(let text) = $0 { text } else { nil } }.joined() }
     }
@@ -83,14 +83,14 @@ final class EventLog: Sendable {
     let model = ScriptedModel(["Trying <calc>1+1</calc>", " again <calc>2+2</calc>", " and <calc>3+3</calc>", "never read"])
     let answer = try await planner(model, options: PlannerOptions(maximumSteps: 2)).answer("Add things.")
     #expect(answer.steps.count == 2)
-    #expect(answer.stoppedBy == "the step limit (2)")
+    #expect(answer.stoppedBy?.description == "the step limit (2)")
     #expect(answer.answer == "Trying  again  and")
 }
 
 @Test func theTokenLimitEndsTheRun() async throws {
     let model = ScriptedModel([String(repeating: "blah ", count: 100)])
     let answer = try await planner(model, options: PlannerOptions(maximumTokens: 20)).answer("Talk.")
-    #expect(answer.stoppedBy == "the token limit (20)")
+    #expect(answer.stoppedBy?.description == "the token limit (20)")
     #expect(answer.tokens.generated == 20)
     #expect(answer.answer == "blah blah blah blah")
 }
@@ -100,7 +100,7 @@ final class EventLog: Sendable {
     let slow = EchoTool(delay: .milliseconds(300))
     let options = PlannerOptions(timeLimit: .milliseconds(200))
     let answer = try await planner(model, tools: [slow], options: options).answer("Run it.")
-    #expect(answer.stoppedBy == "the time limit")
+    #expect(answer.stoppedBy?.description == "the time limit")
     #expect(answer.steps.count == 1)
     // Nothing else was written: the tool's result is the best answer there is.
     #expect(answer.answer == "echo: slow()")
@@ -163,6 +163,6 @@ final class EventLog: Sendable {
 @Test func aModelRepeatingItselfIsStopped() async throws {
     let model = ScriptedModel(["It is 4.\n" + String(repeating: "<most recent line>\n", count: 50)])
     let answer = try await planner(model).answer("2+2?")
-    #expect(answer.stoppedBy?.hasPrefix("repetition") == true)
+    #expect(answer.stoppedBy == .repetition)
     #expect(answer.tokens.generated < 120)
 }

@@ -3,7 +3,7 @@ import Foundation
 /// Deliberate mode from question to answer: picks the task the question calls for
 /// (a special task whose recogniser accepts the question, else step-by-step
 /// reasoning with the planner's tools), searches, and reports an `AgentAnswer`
-/// with mode "deliberate" and the tree.
+/// with mode `.deliberate` and the tree.
 public struct DeliberateMode: Sendable {
     /// Recognises a question a special task handles, by what the question says.
     public typealias TaskRecogniser = @Sendable (_ question: String) throws -> (any DeliberationTask)?
@@ -45,7 +45,7 @@ public struct DeliberateMode: Sendable {
         let result = try await search.run(task, control: control, onProgress: onProgress)
         let files = result.steps.flatMap(\.files)
         return AgentAnswer(
-            answer: result.answer, mode: "deliberate", steps: result.steps, files: files, tokens: result.tokens, seconds: result.seconds,
+            answer: result.answer, mode: .deliberate, steps: result.steps, files: files, tokens: result.tokens, seconds: result.seconds,
             stoppedBy: result.stoppedBy, conversation: [Message(.user, question), Message(.assistant, result.answer)],
             deliberation: DeliberationReport(result, task: task.name))
     }

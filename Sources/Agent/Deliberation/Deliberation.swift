@@ -48,8 +48,8 @@ public struct DeliberationResult: Sendable {
     /// Finished answers by vote key, with their summed scores.
     public var votes: [String: Double]
     /// Nil when the search ended by itself (a verified answer, agreement, nothing
-    /// left to try); else what ended it ("the time budget (30 s)", "a stop request").
-    public var stoppedBy: String?
+    /// left to try); else what ended it (`.budget`, `.stopRequest`).
+    public var stoppedBy: StopReason?
     /// The tool calls along the chosen path.
     public var steps: [AgentStep]
     /// Tokens read and written by every branch and value prompt.

@@ -257,12 +257,12 @@ struct SearchState {
             let live = tree.nodes.dropFirst().filter { $0.verified != false }.map(\.id)
             chosen = live.sorted(by: better).first ?? 0
         }
-        var stoppedBy: String?
+        var stoppedBy: StopReason?
         if solution == nil, !agreed {
             if control.isStopped {
-                stoppedBy = "a stop request"
+                stoppedBy = .stopRequest
             } else if clock.now >= deadline {
-                stoppedBy = "the time budget (\(Self.seconds(options.budget)) s)"
+                stoppedBy = .budget(options.budget)
             }
         }
         let path = tree.path(to: chosen)
@@ -270,11 +270,6 @@ struct SearchState {
             answer: task.answer(from: path, finished: finished), path: tree.pathIDs(to: chosen), tree: tree, solved: solution != nil,
             finished: finished, votes: groups.mapValues(\.weight), stoppedBy: stoppedBy, steps: path.flatMap(\.steps), tokens: spent,
             expanded: expansions.values.reduce(0, +), seconds: (clock.now - started).inSeconds)
-    }
-
-    static func seconds(_ duration: Duration) -> String {
-        let value = duration.inSeconds
-        return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 }
 

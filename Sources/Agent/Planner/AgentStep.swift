@@ -13,6 +13,7 @@ public struct AgentStep: Codable, Sendable, Equatable {
     /// Files the tool wrote (e.g. figures).
     public var files: [String]
 
+    /// A finished call.
     public init(tool: String, input: String, output: String, ok: Bool, ms: Int, files: [String] = []) {
         self.tool = tool
         self.input = input
@@ -36,8 +37,8 @@ public struct AgentStep: Codable, Sendable, Equatable {
 public struct AgentAnswer: Codable, Sendable, Equatable {
     /// The answer as the person should read it.
     public var answer: String
-    /// "fast" or "deliberate".
-    public var mode: String
+    /// Fast, or deliberate (after a search).
+    public var mode: AnswerMode
     /// The tool calls, in order.
     public var steps: [AgentStep]
     /// Every file the tools wrote (figures).
@@ -46,18 +47,19 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
     public var tokens: TokenUsage
     /// Wall-clock seconds from question to answer.
     public var seconds: Double
-    /// Nil when the model finished; otherwise what stopped it ("the step limit (6)", …)
-    /// and the answer is the best so far.
-    public var stoppedBy: String?
+    /// Nil when the model finished; otherwise what stopped it (its description, e.g.
+    /// "the step limit (6)", is what reports show) and the answer is the best so far.
+    public var stoppedBy: StopReason?
     /// The messages this question added to the conversation: the question, then the
     /// model's turns with their markers and the results it read (for a chat's history).
     public var conversation: [Message]
     /// In deliberate mode: the search tree and the chosen path.
     public var deliberation: DeliberationReport?
 
+    /// An answer; the defaults are those of a fast answer without tools.
     public init(
-        answer: String, mode: String = "fast", steps: [AgentStep] = [], files: [String] = [], tokens: TokenUsage = TokenUsage(),
-        seconds: Double = 0, stoppedBy: String? = nil, conversation: [Message] = [], deliberation: DeliberationReport? = nil
+        answer: String, mode: AnswerMode = .fast, steps: [AgentStep] = [], files: [String] = [], tokens: TokenUsage = TokenUsage(),
+        seconds: Double = 0, stoppedBy: StopReason? = nil, conversation: [Message] = [], deliberation: DeliberationReport? = nil
     ) {
         self.answer = answer
         self.mode = mode
@@ -77,16 +79,6 @@ public struct AgentAnswer: Codable, Sendable, Equatable {
     }
 }
 
-/// What the planner reports while it works, for a live display.
-public enum PlannerEvent: Sendable, Equatable {
-    /// Answer text, as the model writes it (markers removed).
-    case text(String)
-    /// The model opened a call to `tool` and is writing its input.
-    case toolStarted(String)
-    /// A tool call finished.
-    case toolFinished(AgentStep)
-}
-
 /// One line of an answer, written by `Planner.writeLine`.
 public struct AnswerLine: Sendable, Equatable {
     /// The line as the model's context holds it: markers and tool results included.
@@ -100,5 +92,5 @@ public struct AnswerLine: Sendable, Equatable {
     /// Tokens generated.
     public var tokens: Int
     /// What cut the line short (a limit, a stop request), if anything.
-    public var stoppedBy: String?
+    public var stoppedBy: StopReason?
 }

@@ -14,11 +14,11 @@ final class MarkerStream: Sendable {
     private let state: Mutex<State>
     private let deadline: ContinuousClock.Instant
     private let keepGoing: @Sendable () -> Bool
-    private let onEvent: @Sendable (PlannerEvent) -> Void
+    private let onEvent: @Sendable (AssistantEvent) -> Void
 
     init(
         parser: MarkerStreamParser, deadline: ContinuousClock.Instant, keepGoing: @escaping @Sendable () -> Bool = { true },
-        onEvent: @escaping @Sendable (PlannerEvent) -> Void
+        onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) {
         state = Mutex(State(parser: parser))
         self.deadline = deadline
@@ -48,13 +48,10 @@ final class MarkerStream: Sendable {
         state.withLock { ($0.parser, $0.events) }
     }
 
-    /// Passes on what a live display shows.
-    static func forward(_ event: MarkerStreamParser.Event, to onEvent: @Sendable (PlannerEvent) -> Void) {
-        switch event {
-        case .text(let text): onEvent(.text(text))
-        case .opened(let tool): onEvent(.toolStarted(tool))
-        default: break
-        }
+    /// Passes on what a live display shows: the answer's text (a call is reported
+    /// when it runs, with its input).
+    static func forward(_ event: MarkerStreamParser.Event, to onEvent: @Sendable (AssistantEvent) -> Void) {
+        if case .text(let text) = event { onEvent(.text(text)) }
     }
 }
 

@@ -37,7 +37,7 @@ public struct Planner: Sendable {
     /// if nil). `onEvent` receives answer text and tool activity as they happen.
     public func answer(
         _ question: String, history: [Message] = [], session existing: (any LanguageModelSession)? = nil,
-        onEvent: @escaping @Sendable (PlannerEvent) -> Void = { _ in }
+        onEvent: @escaping @Sendable (AssistantEvent) -> Void = { _ in }
     ) async throws -> AgentAnswer {
         let clock = ContinuousClock()
         let started = clock.now
@@ -59,7 +59,7 @@ public struct Planner: Sendable {
         let usage = await session.usage - usageBefore
         run.conversation.append(Message(.assistant, turn.text))
         return AgentAnswer(
-            answer: run.finalAnswer, mode: "fast", steps: run.steps, files: run.steps.flatMap(\.files), tokens: usage,
+            answer: run.finalAnswer, mode: .fast, steps: run.steps, files: run.steps.flatMap(\.files), tokens: usage,
             seconds: (clock.now - started).inSeconds, stoppedBy: run.stoppedBy,
             conversation: [Message(.user, question)] + run.conversation)
     }
@@ -111,7 +111,7 @@ public struct Planner: Sendable {
     /// model ends its turn (or, `lineByLine`, its line) or a limit is reached.
     private func write(
         in session: any LanguageModelSession, run: inout PlannerRun, turn: inout Turn, deadline: ContinuousClock.Instant,
-        lineByLine: Bool, keepGoing: @escaping @Sendable () -> Bool = { true }, onEvent: @escaping @Sendable (PlannerEvent) -> Void
+        lineByLine: Bool, keepGoing: @escaping @Sendable () -> Bool = { true }, onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws {
         let clock = ContinuousClock()
         let lineEnd = "\n"
@@ -165,7 +165,7 @@ public struct Planner: Sendable {
                 let limit = run.limitReached(options: options, now: clock.now, deadline: deadline)
                 switch outcome.stopReason {
                 case .cancelled where !events.contains(.inventedResult):
-                    run.stoppedBy = Task.isCancelled ? "cancellation" : limit ?? (keepGoing() ? "repetition (the model was writing the same line again and again)" : "a stop request")
+                    run.stoppedBy = Task.isCancelled ? .cancellation : limit ?? (keepGoing() ? .repetition : .stopRequest)
                 case .maximumTokens:
                     run.stoppedBy = limit
                 default:
@@ -174,16 +174,20 @@ public struct Planner: Sendable {
                 break loop
             }
             if run.steps.count >= options.maximumSteps {
-                run.stoppedBy = "the step limit (\(options.maximumSteps))"
+                run.stoppedBy = .stepLimit(options.maximumSteps)
                 break
             }
             if case .success(let toolCall) = call, run.steps.contains(where: { $0.tool == toolCall.tool && $0.input == toolCall.input }) {
                 // The same call again would get the same result: the model is looping.
                 break
             }
+            switch call {
+            case .success(let toolCall): onEvent(.toolStarted(tool: toolCall.tool, input: toolCall.input))
+            case .failure(let malformed): onEvent(.toolStarted(tool: MarkerStreamParser.hermesMarkerName, input: malformed.text))
+            }
             let step = try await perform(call, deadline: deadline)
             run.steps.append(step)
-            onEvent(.toolFinished(step))
+            onEvent(.toolResult(step))
             // Tool output is data: a result can neither close itself nor open a call.
             let result = MarkerEscaping.escaping(
                 Self.truncated(step.output, to: options.maximumResultCharacters), toolNames: tools.map(\.name))
@@ -206,7 +210,7 @@ public struct Planner: Sendable {
     /// tool's alphabet, up to the closing marker. Returns the text added to the turn.
     private func writeInput(
         of toolName: String, in session: any LanguageModelSession, run: inout PlannerRun, deadline: ContinuousClock.Instant,
-        events: inout [MarkerStreamParser.Event], onEvent: @escaping @Sendable (PlannerEvent) -> Void
+        events: inout [MarkerStreamParser.Event], onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws -> String {
         let tool = tools.first { $0.name == toolName }
         tool?.prepare()

@@ -14,7 +14,7 @@ struct PlannerRun {
     var visibleText = ""
     var steps: [AgentStep] = []
     var generatedTokens = 0
-    var stoppedBy: String?
+    var stoppedBy: StopReason?
     /// Messages added before the final assistant turn (Hermes results).
     var conversation: [Message] = []
 
@@ -33,19 +33,19 @@ struct PlannerRun {
         }
     }
 
-    func limitReached(options: PlannerOptions, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> String? {
-        if now >= deadline { return "the time limit" }
-        if generatedTokens >= options.maximumTokens { return "the token limit (\(options.maximumTokens))" }
+    func limitReached(options: PlannerOptions, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> StopReason? {
+        if now >= deadline { return .timeLimit }
+        if generatedTokens >= options.maximumTokens { return .tokenLimit(options.maximumTokens) }
         return nil
     }
 
-    mutating func feed(_ text: String, onEvent: @Sendable (PlannerEvent) -> Void) -> [MarkerStreamParser.Event] {
+    mutating func feed(_ text: String, onEvent: @Sendable (AssistantEvent) -> Void) -> [MarkerStreamParser.Event] {
         let events = parser.feed(text)
         for event in events { MarkerStream.forward(event, to: onEvent) }
         return events
     }
 
-    mutating func finish(onEvent: @Sendable (PlannerEvent) -> Void) -> [MarkerStreamParser.Event] {
+    mutating func finish(onEvent: @Sendable (AssistantEvent) -> Void) -> [MarkerStreamParser.Event] {
         let events = parser.finish()
         for event in events { MarkerStream.forward(event, to: onEvent) }
         return events
