@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "AgentTools", targets: ["AgentTools"]),
         .library(name: "Agent", targets: ["Agent"]),
         .library(name: "InferenceAdapter", targets: ["InferenceAdapter"]),
+        .library(name: "DeliberationTasks", targets: ["DeliberationTasks"]),
         .library(name: "OpenAIAPI", targets: ["OpenAIAPI"]),
         .library(name: "RemoteModel", targets: ["RemoteModel"]),
         .library(name: "APIServer", targets: ["APIServer"]),
@@ -49,9 +50,9 @@ let package = Package(
         .target(name: "Agent", dependencies: ["AgentTools"]),
         // The local engine as an `Agent.LanguageModel`.
         .target(name: "InferenceAdapter", dependencies: ["Inference", "Agent"]),
-        // The Game of 24 as a deliberation task (rules, checker; prompts in its folder):
-        // an example of a task written against the library, built into `ponder ask`.
-        .target(name: "Game24", dependencies: ["Agent", "AgentTools"], path: "examples/Game24", exclude: ["prompts"]),
+        // Deliberation tasks with their own rules, written against Agent's
+        // `DeliberationTask`: the Game of 24 (rules, exact checker; prompts in prompts/game24).
+        .target(name: "DeliberationTasks", dependencies: ["Agent", "AgentTools"]),
         // The OpenAI wire format (requests, responses, stream chunks, errors), shared by
         // the server and the remote backend.
         .target(name: "OpenAIAPI"),
@@ -79,13 +80,18 @@ let package = Package(
                 "AgentTools",
                 "Agent",
                 "InferenceAdapter",
-                "Game24",
+                "DeliberationTasks",
                 "OpenAIAPI",
                 "RemoteModel",
                 "APIServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // A developer's benchmark, kept out of the user's binary: the Python tool's
+        // latencies, kernel sandbox and process isolation side by side (docs/PERFORMANCE.md).
+        .executableTarget(
+            name: "ponder-bench-python", dependencies: ["AgentTools", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "tools/ponder-bench-python"),
         // Runnable examples of the library API, compiled with everything else.
         .executableTarget(name: "example-tokenize", dependencies: ["Inference"], path: "examples/Tokenize"),
         .executableTarget(name: "example-generate", dependencies: ["Inference"], path: "examples/Generate"),
@@ -101,7 +107,7 @@ let package = Package(
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
             exclude: ["Fixtures"]
         ),
-        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference", "Game24"]),
+        .testTarget(name: "AgentTests", dependencies: ["Agent", "AgentTools", "InferenceAdapter", "Inference", "DeliberationTasks"]),
         // zlib, for the Python tests' PNG decoder.
         .systemLibrary(name: "CZlib", path: "Tests/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The Python tool against the built `ponder` binary, which its worker re-executes.
@@ -113,7 +119,8 @@ let package = Package(
             dependencies: ["APIServer", "RemoteModel", "OpenAIAPI", "Agent", "AgentTools", "InferenceAdapter", "Inference", "ponder"],
             exclude: ["Scripts"]),
         // Runs the built `ponder` and example binaries as a user would.
-        .testTarget(name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate", "example-agent"]),
+        .testTarget(
+            name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate", "example-agent", "ponder-bench-python"]),
     ],
     swiftLanguageModes: [.v6]
 )

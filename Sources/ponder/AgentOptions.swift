@@ -2,7 +2,7 @@ import Agent
 import AgentTools
 import ArgumentParser
 import Foundation
-import Game24
+import DeliberationTasks
 import Inference
 import InferenceAdapter
 
@@ -67,8 +67,7 @@ struct AgentOptions: ParsableArguments {
         let prompts = try PromptLibrary.locate()
         let vocabulary = model.vocabulary
         let game24: DeliberateMode.TaskRecogniser = { question in
-            guard let puzzle = Game24Puzzle(question: question) else { return nil }
-            return Game24Task(puzzle: puzzle, prompts: try Game24Task.locatePrompts(), vocabulary: vocabulary)
+            Game24Task.recognising(question, prompts: prompts, vocabulary: vocabulary)
         }
         let policy = DeliberationPolicy(
             budget: deliberate.map { .milliseconds(Int($0 * 1000)) }, trigger: try DeliberationTrigger(prompts: prompts),

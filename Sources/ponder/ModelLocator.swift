@@ -1,13 +1,18 @@
+import Agent
 import Foundation
 
 /// Finds the model file: `--model`, else `$PONDER_MODEL`, else the default model
-/// that `tools/setup` installs into the repository's `models/` folder.
+/// that `tools/setup` installs into the repository's `models/` folder (and
+/// `tools/install` copies into `PREFIX/share/ponder/models`).
 enum ModelLocator {
     static let defaultModelName = "SmolLM2-135M-Instruct.Q4_1.gguf"
     static let environmentVariable = "PONDER_MODEL"
 
     /// Where the default model may be: ./models, then models/ beside the checkout
-    /// the binary was built in (`.build/<configuration>/ponder`).
+    /// the binary was built in (`.build/<configuration>/ponder`), then the installed
+    /// copy (`PREFIX/share/ponder/models` for `PREFIX/bin/ponder`) and the checkout's
+    /// models/ found from the executable's real path (right also when `ponder` was
+    /// started through `$PATH`).
     static func defaultCandidates() -> [String] {
         var candidates = [FileManager.default.currentDirectoryPath + "/models/" + defaultModelName]
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -16,6 +21,7 @@ enum ModelLocator {
             candidates.append(directory.appendingPathComponent("models/" + defaultModelName).path)
             directory = directory.deletingLastPathComponent()
         }
+        candidates += RuntimeFiles.candidates("models/" + defaultModelName).filter { !candidates.contains($0) }
         return candidates
     }
 

@@ -33,23 +33,12 @@ struct PythonCommand: AsyncParsableCommand {
     @Flag(name: .customLong("check"), help: "Start a worker, print the isolation in force and the versions loaded, and exit (1 without the kernel sandbox).")
     var check = false
 
-    @Flag(name: .customLong("bench"), help: .hidden)
-    var bench = false
-
-    @Option(name: .customLong("runs"), help: .hidden)
-    var runs = 20
-
     func validate() throws {
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be between 0 and 3600 seconds") }
-        guard bench || check || file != nil else { throw ValidationError("give a file of Python code, or - for standard input") }
-        guard runs > 0 else { throw ValidationError("--runs must be positive") }
+        guard check || file != nil else { throw ValidationError("give a file of Python code, or - for standard input") }
     }
 
     func run() async throws {
-        if bench {
-            try await PythonBenchmark(runs: runs).run()
-            return
-        }
         let limits = PythonLimits(timeout: .milliseconds(Int(timeout * 1000)))
         let directory = outputDirectory ?? FileManager.default.currentDirectoryPath
         let runner = PythonRunner(configuration: PythonConfiguration(

@@ -2,11 +2,10 @@ import AgentTools
 import Foundation
 import Testing
 @testable import Agent
-@testable import Game24
+@testable import DeliberationTasks
 
-private let game24Prompts = PromptLibrary(
-    directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("examples/Game24/prompts").path)
+/// The Game of 24's prompts are read from the same folder as the planner's (prompts/game24).
+private let game24Prompts = repositoryPrompts
 
 private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampling {
     ThoughtSampling(temperature: 0, seed: seed, deadline: .now + .seconds(60), keepGoing: { true }, siblings: siblings)
@@ -87,9 +86,16 @@ private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampl
 }
 
 @Test func game24PromptsHaveTheirPlaceholders() throws {
-    #expect(try game24Prompts.placeholders(in: "value-question.md") == ["numbers"])
-    #expect(try game24Prompts.examples("propose.md").count == 7)
-    #expect(try game24Prompts.examples("value.md").first?.role == .system)
+    #expect(try game24Prompts.placeholders(in: Game24Task.valueQuestionFile) == ["numbers"])
+    #expect(try game24Prompts.examples(Game24Task.proposeFile).count == 7)
+    #expect(try game24Prompts.examples(Game24Task.valueFile).first?.role == .system)
+}
+
+@Test func aGame24TaskIsMadeOnlyForAGame24Question() throws {
+    let task = try #require(Game24Task.recognising("Can you get 24 from 1, 1, 4 and 6?", prompts: game24Prompts, vocabulary: nil))
+    #expect(task.puzzle.numbers == [1, 1, 4, 6])
+    #expect(task.valueQuestion(after: []) == "Numbers left: 1 1 4 6")
+    #expect(Game24Task.recognising("What is 24 × 78?", prompts: game24Prompts, vocabulary: nil) == nil)
 }
 
 // MARK: - Step by step

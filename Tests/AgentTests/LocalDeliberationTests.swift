@@ -3,7 +3,7 @@ import Inference
 import InferenceAdapter
 import Testing
 @testable import Agent
-@testable import Game24
+@testable import DeliberationTasks
 
 /// Deliberation on the real default model: branches share their prefix.
 struct LocalDeliberationTests {
@@ -16,7 +16,7 @@ struct LocalDeliberationTests {
         return LocalLanguageModel(model: try Model(path: path), name: "smollm2", promptCache: nil)
     }
 
-    static let prompts = PromptLibrary(directory: repository.appendingPathComponent("examples/Game24/prompts").path)
+    static let prompts = PromptLibrary(directory: repository.appendingPathComponent("prompts").path)
 
     static func sampling(seed: UInt64) -> ThoughtSampling {
         ThoughtSampling(temperature: 0.8, seed: seed, deadline: .now + .seconds(60), keepGoing: { true })

@@ -1,11 +1,12 @@
 import AgentTools
 import Foundation
 
-/// `ponder tool python --bench [--runs N]`: the Python tool's latencies, in
-/// milliseconds, medians of N, with the kernel sandbox and with process isolation
-/// alone (see docs/PERFORMANCE.md).
+/// The Python tool's latencies, in milliseconds, medians of `runs`, with the kernel
+/// sandbox and with process isolation alone (see docs/PERFORMANCE.md).
 struct PythonBenchmark {
     let runs: Int
+    /// The worker's command line: the `ponder` binary with `python-worker`.
+    let workerCommand: [String]
 
     static let trivialCode = "1 + 1"
     static let plotCode = """
@@ -36,7 +37,7 @@ struct PythonBenchmark {
     private func measure(_ isolation: PythonIsolation) async throws -> Measures {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-python-bench-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let configuration = PythonConfiguration(sessionDirectory: folder, isolation: isolation)
+        let configuration = PythonConfiguration(workerCommand: workerCommand, sessionDirectory: folder, isolation: isolation)
         let context = ToolContext()
 
         var measures = Measures()
@@ -61,7 +62,7 @@ struct PythonBenchmark {
         for _ in 0..<runs {
             measures.plot.append(try await timed {
                 let result = try await check(runner.run(Self.plotCode, context: context))
-                guard result.files.count == 1 else { throw CLIError.invalidInput("the plot made no PNG: \(result.text)") }
+                guard result.files.count == 1 else { throw BenchmarkError("the plot made no PNG: \(result.text)") }
             })
         }
         await runner.stop()
@@ -70,7 +71,7 @@ struct PythonBenchmark {
 
     @discardableResult
     private func check(_ result: ToolResult) throws -> ToolResult {
-        guard result.ok else { throw CLIError.invalidInput("the benchmark's code failed: \(result.text)") }
+        guard result.ok else { throw BenchmarkError("the benchmark's code failed: \(result.text)") }
         return result
     }
 
@@ -87,5 +88,14 @@ struct PythonBenchmark {
         let middle = milliseconds[milliseconds.count / 2]
         func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
         return "\(format(middle)) ms (min \(format(milliseconds.first!)), max \(format(milliseconds.last!)), n \(milliseconds.count))"
+    }
+}
+
+/// A run that cannot be measured: the code failed or made no figure.
+struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

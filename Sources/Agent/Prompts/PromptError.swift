@@ -13,7 +13,8 @@ public enum PromptError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .directoryNotFound(let folder, let places, let variable):
             "the \(folder)/ folder was not found (looked in \(places.joined(separator: ", ")))"
-                + (variable.map { "; set $\($0) to the \(folder)/ folder of the Ponder checkout" } ?? "; run Ponder from its checkout")
+                + (variable.map { "; set $\($0) to the \(folder)/ folder of the Ponder checkout" } ?? "")
+                + ", or install Ponder with tools/install, which puts it in PREFIX/share/ponder"
         case .unreadable(let path):
             "cannot read the prompt file \(path)"
         case .unknownPlaceholder(let name, let file):

@@ -13,29 +13,29 @@ public struct PromptLibrary: Sendable {
         self.directory = directory
     }
 
-    /// The prompts folder: `$PONDER_PROMPTS`, else `prompts/` in the working
-    /// directory, else `prompts/` beside the checkout the executable was built in.
-    public static func locate(executable: String = CommandLine.arguments[0]) throws(PromptError) -> PromptLibrary {
+    /// The prompts folder: `$PONDER_PROMPTS`; else the installed prompts
+    /// (`PREFIX/share/ponder/prompts` for `PREFIX/bin/ponder`, see `tools/install`); else
+    /// `prompts/` of the checkout the executable was built in; else `prompts/` in the
+    /// working directory. The executable is found through the kernel, so the working
+    /// directory does not matter (see `RuntimeFiles`).
+    public static func locate(executable: String = RuntimeFiles.executablePath) throws(PromptError) -> PromptLibrary {
         try locate(folder: "prompts", containing: "system.md", overriddenBy: environmentVariable, executable: executable)
     }
 
-    /// A folder of prompts at the relative path `folder` (e.g. a task's prompts in
-    /// `examples/`): the folder named by the environment variable `overriddenBy`,
-    /// else `folder` in the working directory, else beside the checkout the
-    /// executable was built in. The folder must hold the file `containing`.
+    /// A folder of prompts at the relative path `folder`: the folder named by the
+    /// environment variable `overriddenBy`, else the installed copy
+    /// (`PREFIX/share/ponder/folder`), else `folder` beside the checkout the executable
+    /// was built in, else `folder` in the working directory. The folder must hold the
+    /// file `containing`.
     public static func locate(
-        folder: String, containing marker: String, overriddenBy variable: String? = nil, executable: String = CommandLine.arguments[0]
+        folder: String, containing marker: String, overriddenBy variable: String? = nil, executable: String = RuntimeFiles.executablePath
     ) throws(PromptError) -> PromptLibrary {
         var candidates: [String] = []
         if let variable, let fromEnvironment = ProcessInfo.processInfo.environment[variable], !fromEnvironment.isEmpty {
             candidates.append(fromEnvironment)
         }
+        candidates += RuntimeFiles.candidates(folder, executable: executable)
         candidates.append(FileManager.default.currentDirectoryPath + "/" + folder)
-        var directory = URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<4 {
-            candidates.append(directory.appendingPathComponent(folder).path)
-            directory = directory.deletingLastPathComponent()
-        }
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + marker) }) else {
             throw .directoryNotFound(folder: folder, places: candidates, variable: variable)
         }

@@ -3,10 +3,12 @@ import Foundation
 /// A Game of 24 puzzle: four numbers to combine with + − × ÷, each used once, so
 /// that the result is 24.
 public struct Game24Puzzle: Sendable, Equatable {
+    /// The number to make.
     public static let target = 24
     /// The numbers, in the order the question gives them.
     public let numbers: [Int]
 
+    /// A puzzle of these numbers.
     public init(numbers: [Int]) {
         self.numbers = numbers
     }

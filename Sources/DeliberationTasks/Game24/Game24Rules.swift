@@ -5,19 +5,24 @@
 public struct Game24State: Sendable, Equatable {
     /// A number left and the expression it came from ("12" came from "4 + 8").
     public struct Entry: Sendable, Equatable {
+        /// The number.
         public var value: Int
+        /// The expression of the puzzle's numbers it came from.
         public var expression: String
     }
 
+    /// The numbers left, in the order they were made.
     public var entries: [Entry]
 
+    /// The state at the start: the puzzle's numbers.
     public init(numbers: [Int]) {
         entries = numbers.map { Entry(value: $0, expression: String($0)) }
     }
 
+    /// The numbers left.
     public var values: [Int] { entries.map(\.value) }
 
-    /// "4 6 12"
+    /// The numbers left as the prompts write them: "4 6 12".
     public var listed: String { values.map(String.init).joined(separator: " ") }
 
     /// Every move a player may write, as "a op b =" with the numbers left: the
@@ -57,9 +62,13 @@ public struct Game24State: Sendable, Equatable {
 
 /// A move as written: "4 + 8".
 public struct Game24Move: Sendable, Equatable {
+    /// The operators a move may use.
     public static let symbols = ["+", "-", "*", "/"]
+    /// The first number.
     public var left: Int
+    /// One of `symbols`.
     public var symbol: String
+    /// The second number.
     public var right: Int
 
     /// Reads "4 + 8" (spaces optional; × and ÷ accepted).
@@ -74,14 +83,18 @@ public struct Game24Move: Sendable, Equatable {
         self.right = right
     }
 
+    /// The move as the prompts write it: "4 + 8".
     public var text: String { "\(left) \(symbol) \(right)" }
 }
 
 /// Why a move breaks the rules.
 public enum Game24RuleError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The number is not among those left (listed).
     case notLeft(Int, String)
+    /// The move's result is not a positive whole number.
     case notPositiveWhole(String)
 
+    /// What the model reads about the broken move.
     public var description: String {
         switch self {
         case .notLeft(let number, let listed): "\(number) is not among the numbers left (\(listed))"

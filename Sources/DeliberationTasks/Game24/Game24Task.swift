@@ -9,7 +9,9 @@ import AgentTools
 /// whether the numbers left can still make 24; when one number is left, the
 /// checker verifies the whole expression exactly.
 public struct Game24Task: DeliberationTask {
+    /// The task's name in traces.
     public let name = "game of 24"
+    /// The numbers to combine.
     public let puzzle: Game24Puzzle
     private let prompts: PromptLibrary
     private let candidates: ChoiceCandidates?
@@ -18,8 +20,16 @@ public struct Game24Task: DeliberationTask {
     /// The characters of a move: digits, the four operators, spaces and "=".
     public static let moveAlphabet = Set("0123456789+-*/ =")
 
+    /// The task's prompt files, in the `game24` folder of the prompts.
+    public static let proposeFile = "game24/propose.md"
+    /// The value prompt's examples.
+    public static let valueFile = "game24/value.md"
+    /// The position the value prompt judges, with the placeholder `{{numbers}}`.
+    public static let valueQuestionFile = "game24/value-question.md"
+
     /// - Parameters:
-    ///   - prompts: the folder with `propose.md`, `value.md` and `value-question.md`.
+    ///   - prompts: the prompts folder (the one the planner reads, `PromptLibrary.locate()`);
+    ///     the task reads `game24/propose.md`, `game24/value.md` and `game24/value-question.md`.
     ///   - vocabulary: the model's, to hold moves to the numbers left; nil (a remote
     ///     model) lets the model write freely, and illegal moves are dropped.
     public init(puzzle: Game24Puzzle, prompts: PromptLibrary, vocabulary: TokenVocabulary?) {
@@ -28,17 +38,20 @@ public struct Game24Task: DeliberationTask {
         candidates = vocabulary.map { ChoiceCandidates(vocabulary: $0, alphabet: Self.moveAlphabet) }
     }
 
-    /// The task's prompts in `examples/Game24/prompts` of the checkout.
-    public static func locatePrompts() throws(PromptError) -> PromptLibrary {
-        try PromptLibrary.locate(folder: "examples/Game24/prompts", containing: "propose.md")
+    /// Recognises a Game of 24 question and makes its task; nil for any other question.
+    public static func recognising(_ question: String, prompts: PromptLibrary, vocabulary: TokenVocabulary?) -> Game24Task? {
+        Game24Puzzle(question: question).map { Game24Task(puzzle: $0, prompts: prompts, vocabulary: vocabulary) }
     }
 
+    /// Few-shot moves, then the puzzle's numbers.
     public func begin(in session: any LanguageModelSession) async throws {
-        let examples = try prompts.examples("propose.md")
+        let examples = try prompts.examples(Self.proposeFile)
         let question = Message(.user, "Numbers: " + puzzle.numbers.map(String.init).joined(separator: " "))
         try await session.start(examples + [question], assistantPrefix: "", stablePrefix: examples.count)
     }
 
+    /// One move from the numbers left after `path`, held to the legal moves, computed
+    /// by the calculator; a final move is checked exactly.
     public func writeThought(after path: [Thought], in session: any LanguageModelSession, sampling: ThoughtSampling) async throws -> Thought? {
         let state = replay(path)
         guard state.entries.count > 1 else { return nil }
@@ -75,16 +88,19 @@ public struct Game24Task: DeliberationTask {
         }
     }
 
+    /// The value prompt's examples.
     public func valuePreamble() throws -> [Message]? {
-        try prompts.examples("value.md")
+        try prompts.examples(Self.valueFile)
     }
 
+    /// The numbers left after `path`, for the value prompt; nil when one is left.
     public func valueQuestion(after path: [Thought]) -> String? {
         let state = replay(path)
         guard state.entries.count > 1 else { return nil }
-        return try? prompts.render("value-question.md", ["numbers": state.listed]).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try? prompts.render(Self.valueQuestionFile, ["numbers": state.listed]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The moves and the checked expression, or what was tried when time ran out.
     public func answer(from path: [Thought], finished: Bool) -> String {
         let moves = path.map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
         if finished, let answer = path.last?.answer {
@@ -94,6 +110,7 @@ public struct Game24Task: DeliberationTask {
         return "I found no way to make 24 from \(puzzle.numbers.map(String.init).joined(separator: " ")) in the time I had." + tried
     }
 
+    /// Answers are checked expressions: equal text, equal answer.
     public func voteKey(for answer: String) -> String { answer }
 
     /// The numbers left after `path`, replayed from the puzzle.
