@@ -80,36 +80,26 @@ extension ToolCallFormat: ExpressibleByArgument {}
 struct ChatTemplateRenderer: PromptRenderer {
     let template: ChatTemplate
 
+    /// The families `--api-template` names (every one the engine renders but the
+    /// fallback): chatml, llama3, llama2, mistral, gemma.
+    static let families = ChatTemplate.Family.allCases.filter { $0 != .generic }
+
     /// `name` is a template family (chatml, llama3, …) or a GGUF file whose template to use.
     init(named name: String) throws {
         if FileManager.default.fileExists(atPath: name) {
             template = ChatTemplate(file: try GGUFFile(path: name))
             return
         }
-        // The recogniser picks a family from its marker tokens; these are those markers.
-        let markers: [String: String] = [
-            "chatml": "<|im_start|>", "llama3": "<|start_header_id|><|end_header_id|>", "llama2": "[INST] <<SYS>>",
-            "mistral": "[INST]", "gemma": "<start_of_turn>",
-        ]
-        guard let source = markers[name.lowercased()] else {
-            throw CLIError.invalidInput(
-                "--api-template '\(name)' is neither a GGUF file nor a template name (chatml, llama3, llama2, mistral, gemma)")
+        guard let family = Self.families.first(where: { $0.rawValue == name.lowercased() }) else {
+            let names = Self.families.map(\.rawValue).joined(separator: ", ")
+            throw CLIError.invalidInput("--api-template '\(name)' is neither a GGUF file nor a template name (\(names))")
         }
-        let ends: [String: (String, String)] = ["llama3": ("<|begin_of_text|>", "<|eot_id|>"), "llama2": ("<s>", "</s>"), "mistral": ("<s>", "</s>")]
-        let (begin, end) = ends[name.lowercased()] ?? ("", "")
-        template = ChatTemplate(source: source, beginOfSequenceText: begin, endOfSequenceText: end)
+        template = ChatTemplate(family: family)
     }
 
     func render(_ messages: [Message]) -> String {
         template.render(messages.map(ChatMessage.init))
     }
 
-    var endOfTurn: [String] {
-        switch template.family {
-        case .chatML, .generic: ["<|im_end|>"]
-        case .llama3: ["<|eot_id|>"]
-        case .llama2, .mistral: ["</s>"]
-        case .gemma: ["<end_of_turn>"]
-        }
-    }
+    var endOfTurn: [String] { [template.endOfTurnText] }
 }
