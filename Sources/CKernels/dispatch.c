@@ -20,7 +20,9 @@ const ck_kernel_table ck_scalar_kernel_table = {
     .fp16_to_fp32_row = ck_scalar_fp16_to_fp32_row,
     .fp32_to_fp16_row = ck_scalar_fp32_to_fp16_row,
     .fp32_to_bf16_row = ck_scalar_fp32_to_bf16_row,
-    .attention_head = ck_scalar_attention_head,
+    .attention_scores = ck_scalar_attention_scores,
+    .attention_softmax = ck_scalar_attention_softmax,
+    .attention_accumulate = ck_scalar_attention_accumulate,
 };
 
 // The table for a path name, or NULL when this build or CPU cannot run it.
@@ -95,9 +97,4 @@ void ck_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n) {
 
 void ck_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n) {
     ck_active_kernels()->fp32_to_fp16_row(src, dst, n);
-}
-
-void ck_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                       int64_t head_dim, int64_t positions, float scale, float *scores, float *out) {
-    ck_active_kernels()->attention_head(q, keys, values, stride, head_dim, positions, scale, scores, out);
 }

@@ -2,8 +2,9 @@
 //
 // Every instruction-set path fills one `ck_kernel_table`. The scalar path (dot.c,
 // activations.c, half.c, attention.c) is the reference; the x86 paths (x86_avx2.c,
-// x86_avx512.c, both generated from x86_template.h) must reproduce its integer
-// arithmetic exactly and its float results up to summation order.
+// x86_avx512.c, both generated from x86_template.h and the parts in x86/) must
+// reproduce its integer arithmetic exactly and its float results up to summation
+// order (attention weights: up to the rounding of a weight to a half).
 #ifndef CKERNELS_INTERNAL_H
 #define CKERNELS_INTERNAL_H
 
@@ -31,8 +32,14 @@ typedef struct ck_kernel_table {
     void (*fp16_to_fp32_row)(const uint16_t *src, float *dst, int64_t n);
     void (*fp32_to_fp16_row)(const float *src, uint16_t *dst, int64_t n);
     void (*fp32_to_bf16_row)(const float *src, uint16_t *dst, int64_t n);
-    void (*attention_head)(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                           int64_t head_dim, int64_t positions, float scale, float *scores, float *out);
+    // The inner loops of ck_attention_head_paged (attention.c), over one page of `count`
+    // positions whose rows are `stride` halves apart: scores = scale · query·K, the
+    // softmax of all the scores with each weight rounded to a half, out += weights · V.
+    void (*attention_scores)(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
+                             int64_t count, float scale, float *scores);
+    void (*attention_softmax)(float *scores, int64_t count);
+    void (*attention_accumulate)(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
+                                 int64_t count, float *out);
 } ck_kernel_table;
 
 /// The active table (selected once, on first use; see dispatch.c).
@@ -48,8 +55,11 @@ void ck_scalar_quantize_q8_K(const float *x, void *y, int64_t n);
 void ck_scalar_fp16_to_fp32_row(const uint16_t *src, float *dst, int64_t n);
 void ck_scalar_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n);
 void ck_scalar_fp32_to_bf16_row(const float *src, uint16_t *dst, int64_t n);
-void ck_scalar_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                              int64_t head_dim, int64_t positions, float scale, float *scores, float *out);
+void ck_scalar_attention_scores(const float *query, const uint16_t *keys, int64_t stride, int64_t head_dim,
+                                int64_t count, float scale, float *scores);
+void ck_scalar_attention_softmax(float *scores, int64_t count);
+void ck_scalar_attention_accumulate(const float *weights, const uint16_t *values, int64_t stride, int64_t head_dim,
+                                    int64_t count, float *out);
 
 #if defined(__x86_64__)
 // NULL when the build cannot produce them; callers also check the CPU first.

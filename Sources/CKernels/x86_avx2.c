@@ -16,7 +16,9 @@ static const ck_kernel_table avx2_table = {
     .fp16_to_fp32_row = fp16_to_fp32_row,
     .fp32_to_fp16_row = fp32_to_fp16_row,
     .fp32_to_bf16_row = fp32_to_bf16_row,
-    .attention_head = attention_head,
+    .attention_scores = attention_scores,
+    .attention_softmax = attention_softmax,
+    .attention_accumulate = attention_accumulate,
 };
 
 static pthread_once_t avx2_once = PTHREAD_ONCE_INIT;

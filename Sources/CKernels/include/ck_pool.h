@@ -32,19 +32,13 @@ void ck_pool_matmul(ck_pool *pool, int weight_type, const void *weights, int64_t
 
 /// Causal grouped-query attention for `tokens` queries at positions first_position…:
 /// each query head h attends over key/value head h / (heads / kv_heads) at positions
-/// 0…its own. q and out are (tokens, heads × head_dim). The cache is paged: page i
-/// holds positions [i·page_size, (i+1)·page_size), its rows `kv_stride` halves apart.
+/// 0…its own (ck_attention_head_paged, head by head). q and out are (tokens, heads ×
+/// head_dim). The cache is paged: page i holds positions [i·page_size, (i+1)·page_size),
+/// its rows `kv_stride` halves apart.
 void ck_pool_attention(ck_pool *pool, const float *q, const uint16_t *const *key_pages,
                        const uint16_t *const *value_pages, int64_t page_size, int64_t kv_stride,
                        int64_t heads, int64_t kv_heads, int64_t head_dim, int64_t first_position,
                        int64_t tokens, float scale, float *out);
-
-/// One head over a paged cache: out = softmax(scale · q·K) · V over `positions`.
-/// `scores` has room for `positions` floats. Any `head_dim` is computed in full; if
-/// scratch memory for a wide head cannot be had, `out` is NaN.
-void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
-                             int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
-                             float *scores, float *out);
 
 /// gate[i] = silu(gate[i]) · up[i] (SwiGLU), with a vectorizable exp.
 void ck_swiglu(float *gate, const float *up, int64_t n);

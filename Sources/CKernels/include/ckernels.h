@@ -54,12 +54,16 @@ void ck_fp32_to_fp16_row(const float *src, uint16_t *dst, int64_t n);
 /// The float value of every half, indexed by its bits (built on first use, thread-safe).
 const float *ck_fp16_lookup_table(void);
 
-/// Causal attention of one query head over `positions` cached keys and values
-/// stored as halves: out = softmax(scale · q·K) · V. `scores` has room for
-/// `positions` floats. Rows of K and V are `stride` halves apart. Any `head_dim` is
-/// computed in full; if scratch memory for a wide head cannot be had, `out` is NaN.
-void ck_attention_head(const float *q, const uint16_t *keys, const uint16_t *values, int64_t stride,
-                       int64_t head_dim, int64_t positions, float scale, float *scores, float *out);
+/// Attention of one query head over `positions` cached keys and values stored as
+/// halves in pages: out = softmax(scale · q·K) · V. Page i holds positions
+/// [i·page_size, (i+1)·page_size), its rows `stride` halves apart (one page of at
+/// least `positions` rows is a contiguous cache). `scores` has room for `positions`
+/// floats and ends holding the attention weights. Any `head_dim` is computed in full;
+/// if scratch memory for a wide head cannot be had, `out` is NaN. The query meets
+/// the keys, and the weights meet the values, as halves (llama.cpp's default path).
+void ck_attention_head_paged(const float *q, const uint16_t *const *key_pages, const uint16_t *const *value_pages,
+                             int64_t page_size, int64_t stride, int64_t head_dim, int64_t positions, float scale,
+                             float *scores, float *out);
 
 /// bfloat16 conversions (round to nearest even).
 float ck_bf16_to_fp32(uint16_t h);
