@@ -37,12 +37,12 @@ extension OpenAIServer {
             }
         }
         var options = configuration.agentOptions
-        let sampling = try SamplingValidation.engineRequest(
+        let sampling = try SamplingValidation.generationOptions(
             temperature: body.temperature ?? options.temperature, topP: body.topP, maxTokens: body.maxCompletionTokens ?? body.maxTokens,
             maxTokensField: body.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens", stop: nil,
             seed: body.seed ?? Int64(bitPattern: options.seed), logProbabilities: false, topAlternatives: 0)
-        options.temperature = sampling.temperature
-        options.seed = sampling.seed
+        options.temperature = Double(sampling.sampling.temperature)
+        options.seed = sampling.sampling.seed
         if sampling.maximumTokens != Int.max { options.maximumTokens = sampling.maximumTokens }
         let id = Self.newID("chatcmpl")
         options.outputDirectory = URL(fileURLWithPath: configuration.agentTools.outputDirectory).appendingPathComponent(id).path

@@ -1,3 +1,4 @@
+import Agent
 import Foundation
 import Hummingbird
 import Inference
@@ -13,7 +14,7 @@ extension OpenAIServer {
         let model: String
         let prompt: ChatPrompt
         let tokens: [TokenID]
-        let engineRequest: EngineRequest
+        let options: GenerationOptions
         let includeUsage: Bool
     }
 
@@ -21,10 +22,14 @@ extension OpenAIServer {
     struct ChatReply: Sendable {
         /// Text for the client (nil: a call only).
         var content: String?
+        /// The call the reply makes, if any.
         var calls: [ToolCallObject] = []
+        /// OpenAI's `finish_reason` ("tool_calls" for a call).
         var finishReason: String
+        /// vLLM's `stop_reason`: the client's stop string that ended the text.
         var stopReason: String?
         var usage: Usage
+        /// The text's tokens with their scores, when `logprobs` was asked for.
         var tokens: [ScoredToken]
     }
 
@@ -53,7 +58,7 @@ extension OpenAIServer {
         let message = ChatCompletionMessage(role: .assistant, content: reply.content, toolCalls: reply.calls.isEmpty ? nil : reply.calls)
         return HTTPResponses.closing(HTTPResponses.json(ChatCompletionResponse(
             id: job.id, created: job.created, model: job.model,
-            choices: [.init(message: message, logprobs: Self.chatLogProbabilities(reply.tokens, asked: job.engineRequest.logProbabilities),
+            choices: [.init(message: message, logprobs: Self.chatLogProbabilities(reply.tokens, asked: job.options.logProbabilities),
                             finishReason: reply.finishReason, stopReason: reply.stopReason)],
             usage: reply.usage)))
     }
@@ -71,13 +76,13 @@ extension OpenAIServer {
                 "the messages are \(tokens.count) tokens; this server's context holds \(engine.contextLength) (ponder serve --context)",
                 param: "messages", code: "context_length_exceeded")
         }
-        var request = try SamplingValidation.engineRequest(
+        var options = try SamplingValidation.generationOptions(
             temperature: body.temperature, topP: body.topP, maxTokens: body.maxCompletionTokens ?? body.maxTokens,
             maxTokensField: body.maxCompletionTokens != nil ? "max_completion_tokens" : "max_tokens",
             stop: body.stop?.values, seed: body.seed, logProbabilities: body.logprobs == true, topAlternatives: body.topLogprobs ?? 0)
-        request.maximumTokens = min(request.maximumTokens, available)
+        options.maximumTokens = min(options.maximumTokens, available)
         return ChatJob(
-            model: body.model, prompt: prompt, tokens: tokens, engineRequest: request, includeUsage: body.streamOptions?.includeUsage == true)
+            model: body.model, prompt: prompt, tokens: tokens, options: options, includeUsage: body.streamOptions?.includeUsage == true)
     }
 
     /// Runs a chat: the model writes its text (each step to `onStep`) until it ends,
@@ -91,37 +96,38 @@ extension OpenAIServer {
         var name: String?
         switch prompt.choice {
         case .function(let forced):
-            opening = ChatPrompt.callOpening
+            opening = HermesToolCall.opening
             name = forced
             text += opening
         case .required:
-            opening = ChatPrompt.callOpening
+            opening = HermesToolCall.opening
             text += opening
         case .none, .auto:
-            var request = job.engineRequest
-            request.stopStrings += prompt.callOpenings
-            let result = try await engine.generate(prompt: job.tokens, request: request) { step in
+            var options = job.options
+            options.stopStrings += prompt.callOpenings
+            let result = try await engine.generate(prompt: job.tokens, options: options) { step in
                 onStep(step)
                 return true
             }
             reply.content = result.text
-            reply.tokens = result.tokens
-            reply.finishReason = result.finish.finishReason
-            reply.stopReason = result.finish.stopReason
-            reply.usage = Usage(promptTokens: result.promptTokens, completionTokens: result.completionTokens)
-            guard case .stopString(let stop) = result.finish, prompt.callOpenings.contains(stop) else { return reply }
+            reply.tokens = engine.scoredTokens(result)
+            reply.finishReason = result.stopReason.finishReason
+            reply.stopReason = result.stopReason.stopReason
+            reply.usage = Usage(promptTokens: job.tokens.count, completionTokens: result.tokens.count)
+            guard case .stopString(let stop) = result.stopReason, prompt.callOpenings.contains(stop) else { return reply }
             reply.stopReason = nil
             text += result.text + stop
             opening = stop
-            if stop != ChatPrompt.callOpening { name = String(stop.dropFirst().dropLast()) }
+            if stop != HermesToolCall.opening { name = String(stop.dropFirst().dropLast()) }
         }
         let writer = ToolCallWriter(tools: prompt.tools) { text, stops, maximum in
-            var request = job.engineRequest
-            request.stopStrings = stops
-            request.maximumTokens = maximum
-            request.logProbabilities = false
+            var options = job.options
+            options.stopStrings = stops
+            options.maximumTokens = maximum
+            options.logProbabilities = false
+            options.alternatives = 0
             return try await self.engine.generate(
-                prompt: self.engine.chatTokens(prompt.messages, assistantPrefix: text), request: request) { _ in true }
+                prompt: self.engine.chatTokens(prompt.messages, assistantPrefix: text), options: options) { _ in true }
         }
         let call = try await writer.write(after: text, opening: opening, name: name, mustCall: prompt.choice != .auto)
         reply.usage = Usage(promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens + writer.generatedTokens)
@@ -136,7 +142,7 @@ extension OpenAIServer {
 
     /// Streams the reply as chunks: text as it is written, a call whole at the end.
     func streamChat(_ job: ChatJob, to events: EventWriter) async throws {
-        let asked = job.engineRequest.logProbabilities
+        let asked = job.options.logProbabilities
         let reply = try await self.reply(to: job) { step in
             events.send(self.chunk(job, delta: .init(content: step.text), logprobs: step.token.flatMap { Self.chatLogProbabilities([$0], asked: asked) }))
         }

@@ -20,9 +20,6 @@ struct ChatPrompt {
     /// Whether the reply must call a function, and which.
     var choice: ToolChoice
 
-    static let callOpening = "<tool_call>"
-    static let callClosing = "</tool_call>"
-
     init(_ request: ChatCompletionRequest, prompts: PromptLibrary) throws(APIError) {
         guard !request.messages.isEmpty else { throw .invalid("'messages' is empty: send at least one message", param: "messages") }
         let offered = request.tools ?? []
@@ -68,7 +65,7 @@ struct ChatPrompt {
     /// The markers that open a call: the Hermes `<tool_call>`, and a function's name
     /// as an inline marker (`<get_weather>`), which models taught inline markers write.
     var callOpenings: [String] {
-        tools.isEmpty ? [] : [Self.callOpening] + tools.map { "<\($0.name)>" }
+        tools.isEmpty ? [] : [HermesToolCall.opening] + tools.map { "<\($0.name)>" }
     }
 
     /// The request's messages as the template's: system and developer messages are
@@ -91,11 +88,11 @@ struct ChatPrompt {
                 var text = message.text
                 for call in message.toolCalls ?? [] {
                     let arguments = JSONValue.parse(call.function.arguments)?.jsonText ?? call.function.arguments
-                    text += (text.isEmpty ? "" : "\n") + "\(callOpening)\n{\"name\": \"\(call.function.name)\", \"arguments\": \(arguments)}\n\(callClosing)"
+                    text += (text.isEmpty ? "" : "\n") + HermesToolCall.block(name: call.function.name, arguments: arguments)
                 }
                 result.append(ChatMessage(role: .assistant, content: text))
             case .tool:
-                result.append(ChatMessage(role: .user, content: "<tool_response>\n\(message.text)\n</tool_response>"))
+                result.append(ChatMessage(role: .user, content: HermesToolCall.response(message.text)))
             }
         }
         return result

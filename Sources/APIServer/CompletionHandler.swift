@@ -7,12 +7,13 @@ import OpenAIAPI
 /// `<|im_start|>` is read as those tokens, so a client can send a prompt it
 /// rendered with the model's chat template).
 extension OpenAIServer {
+    /// A text completion ready to run: everything checked before any response is sent.
     struct CompletionJob: Sendable {
         let id = OpenAIServer.newID("cmpl")
         let created = Int(Date().timeIntervalSince1970)
         let model: String
         let tokens: [TokenID]
-        let engineRequest: EngineRequest
+        let options: GenerationOptions
         let includeUsage: Bool
     }
 
@@ -34,13 +35,14 @@ extension OpenAIServer {
         let result = try await request.body.consumeWithCancellationOnInboundClose { _ in
             defer { ticket.finish() }
             try await ticket.wait()
-            return try await self.engine.generate(prompt: job.tokens, request: job.engineRequest) { _ in true }
+            return try await self.engine.generate(prompt: job.tokens, options: job.options) { _ in true }
         }
         return HTTPResponses.closing(HTTPResponses.json(CompletionResponse(
             id: job.id, created: job.created, model: job.model,
-            choices: [.init(text: result.text, logprobs: Self.completionLogProbabilities(result.tokens, asked: job.engineRequest.logProbabilities),
-                            finishReason: result.finish.finishReason, stopReason: result.finish.stopReason)],
-            usage: Usage(promptTokens: result.promptTokens, completionTokens: result.completionTokens))))
+            choices: [.init(text: result.text,
+                            logprobs: Self.completionLogProbabilities(engine.scoredTokens(result), asked: job.options.logProbabilities),
+                            finishReason: result.stopReason.finishReason, stopReason: result.stopReason.stopReason)],
+            usage: Usage(promptTokens: job.tokens.count, completionTokens: result.tokens.count))))
     }
 
     func prepareCompletion(_ body: CompletionRequest) throws(APIError) -> CompletionJob {
@@ -60,19 +62,19 @@ extension OpenAIServer {
                 "the prompt is \(tokens.count) tokens; this server's context holds \(engine.contextLength) (ponder serve --context)",
                 param: "prompt", code: "context_length_exceeded")
         }
-        var request = try SamplingValidation.engineRequest(
+        var options = try SamplingValidation.generationOptions(
             temperature: body.temperature, topP: body.topP, maxTokens: body.maxTokens ?? 16, maxTokensField: "max_tokens",
             stop: body.stop?.values, seed: body.seed, logProbabilities: body.logprobs != nil, topAlternatives: body.logprobs ?? 0)
-        request.maximumTokens = min(request.maximumTokens, available)
-        return CompletionJob(model: body.model, tokens: tokens, engineRequest: request, includeUsage: body.streamOptions?.includeUsage == true)
+        options.maximumTokens = min(options.maximumTokens, available)
+        return CompletionJob(model: body.model, tokens: tokens, options: options, includeUsage: body.streamOptions?.includeUsage == true)
     }
 
     func streamCompletion(_ job: CompletionJob, to events: EventWriter) async throws {
         let (steps, continuation) = AsyncStream<EngineStep>.makeStream()
-        let result = try await withThrowingTaskGroup(of: EngineResult.self) { group in
+        let result = try await withThrowingTaskGroup(of: GenerationResult.self) { group in
             group.addTask {
                 defer { continuation.finish() }
-                return try await self.engine.generate(prompt: job.tokens, request: job.engineRequest) { step in
+                return try await self.engine.generate(prompt: job.tokens, options: job.options) { step in
                     continuation.yield(step)
                     return true
                 }
@@ -81,7 +83,7 @@ extension OpenAIServer {
                 events.send(CompletionResponse(
                     id: job.id, created: job.created, model: job.model,
                     choices: [.init(text: step.text,
-                                    logprobs: step.token.flatMap { Self.completionLogProbabilities([$0], asked: job.engineRequest.logProbabilities) },
+                                    logprobs: step.token.flatMap { Self.completionLogProbabilities([$0], asked: job.options.logProbabilities) },
                                     finishReason: nil)],
                     usage: nil))
             }
@@ -89,8 +91,8 @@ extension OpenAIServer {
         }
         events.send(CompletionResponse(
             id: job.id, created: job.created, model: job.model,
-            choices: [.init(text: "", finishReason: result.finish.finishReason, stopReason: result.finish.stopReason)],
-            usage: job.includeUsage ? Usage(promptTokens: result.promptTokens, completionTokens: result.completionTokens) : nil))
+            choices: [.init(text: "", finishReason: result.stopReason.finishReason, stopReason: result.stopReason.stopReason)],
+            usage: job.includeUsage ? Usage(promptTokens: job.tokens.count, completionTokens: result.tokens.count) : nil))
         events.done()
     }
 

@@ -1,3 +1,5 @@
+import Inference
+
 /// The checks every generating request shares: sampling values in range, stop
 /// strings, token counts.
 enum SamplingValidation {
@@ -5,12 +7,13 @@ enum SamplingValidation {
     static let maximumStopLength = 200
     static let maximumTopLogprobs = 20
 
-    /// Builds the engine's request from the API's fields; `available` is how many
-    /// tokens the context has left after the prompt.
-    static func engineRequest(
+    /// The engine's generation options from the API's fields: temperature (default 1)
+    /// and top-p (default 1) as the only sampling filters, the token limit (none:
+    /// `Int.max`), stop strings, a seed (none: a random one) and log-probabilities.
+    static func generationOptions(
         temperature: Double?, topP: Double?, maxTokens: Int?, maxTokensField: String, stop: [String]?, seed: Int64?,
         logProbabilities: Bool, topAlternatives: Int
-    ) throws(APIError) -> EngineRequest {
+    ) throws(APIError) -> GenerationOptions {
         let temperature = temperature ?? 1
         guard temperature.isFinite, (0...2).contains(temperature) else {
             throw .invalid("'temperature' must be between 0 and 2 (0 is greedy), got \(temperature)", param: "temperature")
@@ -32,10 +35,12 @@ enum SamplingValidation {
         guard (0...maximumTopLogprobs).contains(topAlternatives) else {
             throw .invalid("'top_logprobs' must be between 0 and \(maximumTopLogprobs), got \(topAlternatives)", param: "top_logprobs")
         }
-        return EngineRequest(
-            maximumTokens: maxTokens ?? Int.max, temperature: temperature, topP: topP,
-            seed: seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max), stopStrings: stops,
-            logProbabilities: logProbabilities, topAlternatives: topAlternatives)
+        let sampling = SamplingParameters(
+            temperature: Float(temperature), topK: 0, topP: Float(topP), minP: 0,
+            seed: seed.map { UInt64(bitPattern: $0) } ?? UInt64.random(in: 0...UInt64.max))
+        return GenerationOptions(
+            maximumTokens: maxTokens ?? Int.max, sampling: sampling, stopStrings: stops,
+            logProbabilities: logProbabilities, alternatives: topAlternatives)
     }
 
     /// `n` other than 1 is refused: one choice per request.

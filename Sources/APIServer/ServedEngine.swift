@@ -2,22 +2,11 @@ import Dispatch
 import Inference
 import Synchronization
 
-/// Sampling and stopping for one served generation, as the API asked.
-struct EngineRequest: Sendable {
-    var maximumTokens: Int
-    /// 0 is greedy.
-    var temperature: Double
-    var topP: Double
-    var seed: UInt64
-    var stopStrings: [String]
-    /// Report each token's log-probability …
-    var logProbabilities: Bool
-    /// … and this many most likely alternatives.
-    var topAlternatives: Int
-}
-
-/// A generated token with its log-probability, for `logprobs`.
+/// A generated token with its log-probabilities, as `logprobs` reports it: the
+/// token's text and bytes (control tokens spelled out), and the most likely
+/// alternatives at its step.
 struct ScoredToken: Sendable, Equatable {
+    /// A token the model could have written instead.
     struct Alternative: Sendable, Equatable {
         var text: String
         var bytes: [UInt8]
@@ -30,46 +19,30 @@ struct ScoredToken: Sendable, Equatable {
     var alternatives: [Alternative]
 }
 
-/// What one step of generation produced: text that became visible (possibly
-/// empty: held back for a stop string or an unfinished character), and the token's
-/// score when asked for.
+/// What one token of a served generation made visible: text (possibly empty: held
+/// back for a stop string or an unfinished character), and the token's score when
+/// the request asked for log-probabilities.
 struct EngineStep: Sendable {
     var text: String
     var token: ScoredToken?
 }
 
-/// How a served generation ended.
-enum EngineFinish: Sendable, Equatable {
-    /// The model ended its turn.
-    case endOfTurn
-    /// `max_tokens`, or the context is full.
-    case length
-    /// A stop string (not part of the text).
-    case stopString(String)
-    /// The client left, or the task was cancelled.
-    case cancelled
-
-    /// OpenAI's `finish_reason`.
+/// How a generation ended, in OpenAI's terms.
+extension GenerationResult.StopReason {
+    /// OpenAI's `finish_reason`: "length" for the token limit and a full context,
+    /// "stop" otherwise.
     var finishReason: String {
         switch self {
-        case .length: "length"
-        case .endOfTurn, .stopString, .cancelled: "stop"
+        case .maximumTokens, .contextFull: "length"
+        case .endOfGeneration, .stopString, .cancelled: "stop"
         }
     }
 
+    /// vLLM's `stop_reason`: the stop string that ended generation, if one did.
     var stopReason: String? {
         if case .stopString(let stop) = self { return stop }
         return nil
     }
-}
-
-/// What a served generation produced.
-struct EngineResult: Sendable {
-    var text: String
-    var finish: EngineFinish
-    var promptTokens: Int
-    var completionTokens: Int
-    var tokens: [ScoredToken]
 }
 
 /// The loaded model behind `ponder serve`'s plain model names: one session whose KV
@@ -102,10 +75,20 @@ final class ServedEngine: @unchecked Sendable {
         model.tokenizer.encode(text, addSpecial: true, parseSpecial: true)
     }
 
-    /// Generates after `prompt`; `onStep` receives each step (on the engine's queue:
-    /// it must not block) and may return false to stop. Cancelling the task stops
-    /// generation before the next token.
-    func generate(prompt: [TokenID], request: EngineRequest, onStep: @escaping @Sendable (EngineStep) -> Bool) async throws -> EngineResult {
+    /// Generates after `prompt` as `options` ask (token limit, sampling, stop
+    /// strings, log-probabilities); `onStep` receives each token's step (on the
+    /// engine's queue: it must not block) and may return false to stop. Cancelling
+    /// the task stops generation before the next token.
+    ///
+    /// The result reads as `InferenceSession.generate`'s: the text without a stop
+    /// string, the tokens without the end-of-turn token, log-probabilities and
+    /// alternatives recorded at every step (the one that ended generation included).
+    /// The loop is the server's own because a stream reports each token with its
+    /// score, and a client that leaves is noticed before the next token even while
+    /// text is held back.
+    func generate(
+        prompt: [TokenID], options: GenerationOptions, onStep: @escaping @Sendable (EngineStep) -> Bool
+    ) async throws -> GenerationResult {
         guard !prompt.isEmpty else { throw APIError.invalid("the prompt is empty") }
         guard prompt.count < contextLength else {
             throw APIError.invalid(
@@ -114,10 +97,10 @@ final class ServedEngine: @unchecked Sendable {
         }
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<EngineResult, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<GenerationResult, any Error>) in
                 queue.async {
                     continuation.resume(with: Result {
-                        try self.generateNow(prompt: prompt, request: request, cancelled: cancelled, onStep: onStep)
+                        try self.generateNow(prompt: prompt, options: options, cancelled: cancelled, onStep: onStep)
                     })
                 }
             }
@@ -126,14 +109,22 @@ final class ServedEngine: @unchecked Sendable {
         }
     }
 
+    /// The scores of a result's tokens, for `logprobs` (empty when the generation
+    /// did not record log-probabilities).
+    func scoredTokens(_ result: GenerationResult) -> [ScoredToken] {
+        zip(result.tokens, result.logProbabilities).enumerated().map { index, scored in
+            score(scored.0, logProbability: scored.1, alternatives: index < result.alternatives.count ? result.alternatives[index] : [])
+        }
+    }
+
     // MARK: - On the queue
 
     private func generateNow(
-        prompt: [TokenID], request: EngineRequest, cancelled: CancellationFlag, onStep: (EngineStep) -> Bool
-    ) throws -> EngineResult {
-        var result = EngineResult(text: "", finish: .length, promptTokens: prompt.count, completionTokens: 0, tokens: [])
+        prompt: [TokenID], options: GenerationOptions, cancelled: CancellationFlag, onStep: (EngineStep) -> Bool
+    ) throws -> GenerationResult {
+        var result = GenerationResult()
         if cancelled.isCancelled {
-            result.finish = .cancelled
+            result.stopReason = .cancelled
             return result
         }
         let session: InferenceSession
@@ -151,44 +142,54 @@ final class ServedEngine: @unchecked Sendable {
             self.session = nil
             throw APIError.server("the model could not read the prompt: \(error)")
         }
-        let tokenizer = model.tokenizer
-        var sampler = Sampler(parameters: SamplingParameters(
-            temperature: Float(request.temperature), topK: 0, topP: Float(request.topP), minP: 0, seed: request.seed))
-        var detokenizer = StreamingDetokenizer(tokenizer: tokenizer)
-        var stops = StopStringMatcher(stopStrings: request.stopStrings)
-        let endTokens = tokenizer.vocabulary.endOfGenerationTokens
+        var sampler = Sampler(parameters: options.sampling)
+        var detokenizer = StreamingDetokenizer(tokenizer: model.tokenizer)
+        var stops = StopStringMatcher(stopStrings: options.stopStrings)
+        let endTokens = model.tokenizer.vocabulary.endOfGenerationTokens
 
         func emit(_ text: String, _ token: ScoredToken?) -> Bool {
             result.text += text
-            if let token { result.tokens.append(token) }
             guard !text.isEmpty || token != nil else { return true }
             return onStep(EngineStep(text: text, token: token))
         }
 
-        generation: while true {
+        while true {
             if cancelled.isCancelled {
-                result.finish = .cancelled
+                result.stopReason = .cancelled
                 break
             }
-            if result.completionTokens >= request.maximumTokens || session.tokens.count >= contextLength {
-                result.finish = .length
+            if result.tokens.count >= options.maximumTokens {
+                result.stopReason = .maximumTokens
+                break
+            }
+            if session.tokens.count >= contextLength {
+                result.stopReason = .contextFull
                 break
             }
             let token = sampler.sample(logits, history: session.tokens)
+            var scored: ScoredToken?
+            if options.logProbabilities || options.alternatives > 0 {
+                let logProbabilities = Sampler.logProbabilities(logits)
+                let best = options.alternatives > 0 ? Sampler.mostLikely(logProbabilities, count: options.alternatives) : []
+                if options.alternatives > 0 { result.alternatives.append(best) }
+                if options.logProbabilities {
+                    result.logProbabilities.append(logProbabilities[Int(token)])
+                    scored = score(token, logProbability: logProbabilities[Int(token)], alternatives: best)
+                }
+            }
             if endTokens.contains(token) {
-                result.finish = .endOfTurn
+                result.stopReason = .endOfGeneration
                 break
             }
-            result.completionTokens += 1
-            let scored = request.logProbabilities ? score(token, logits: logits, alternatives: request.topAlternatives) : nil
+            result.tokens.append(token)
             let (text, stopped) = stops.feed(detokenizer.append(token))
             if !emit(text, scored) {
-                result.finish = .cancelled
+                result.stopReason = .cancelled
                 break
             }
             if let stopped {
-                result.finish = .stopString(stopped)
-                break generation
+                result.stopReason = .stopString(stopped)
+                break
             }
             do {
                 logits = try session.append([token])
@@ -197,27 +198,25 @@ final class ServedEngine: @unchecked Sendable {
                 throw APIError.server("generation failed: \(error)")
             }
         }
-        switch result.finish {
-        case .endOfTurn, .length: _ = emit(stops.flush() + detokenizer.flush(), nil)
+        switch result.stopReason {
+        case .endOfGeneration, .maximumTokens, .contextFull: _ = emit(stops.flush() + detokenizer.flush(), nil)
         case .stopString, .cancelled: break
         }
         return result
     }
 
-    /// The token's log-probability and the `count` most likely tokens at that step.
-    private func score(_ token: TokenID, logits: [Float], alternatives count: Int) -> ScoredToken {
-        let logProbabilities = Sampler.logProbabilities(logits)
+    /// A token's score as `logprobs` reports it.
+    private func score(_ token: TokenID, logProbability: Float, alternatives: [TokenProbability]) -> ScoredToken {
         let tokenizer = model.tokenizer
-        func describe(_ id: Int) -> (String, [UInt8]) {
-            let bytes = tokenizer.piece(TokenID(id), special: true)
+        func describe(_ id: TokenID) -> (String, [UInt8]) {
+            let bytes = tokenizer.piece(id, special: true)
             return (String(decoding: bytes, as: UTF8.self), bytes)
         }
-        let best = count > 0 ? Sampler.mostLikely(logProbabilities, count: count) : []
-        let (text, bytes) = describe(Int(token))
+        let (text, bytes) = describe(token)
         return ScoredToken(
-            text: text, bytes: bytes, logProbability: Double(logProbabilities[Int(token)]),
-            alternatives: best.map { alternative in
-                let (text, bytes) = describe(Int(alternative.token))
+            text: text, bytes: bytes, logProbability: Double(logProbability),
+            alternatives: alternatives.map { alternative in
+                let (text, bytes) = describe(alternative.token)
                 return ScoredToken.Alternative(text: text, bytes: bytes, logProbability: Double(alternative.logProbability))
             })
     }

@@ -1,4 +1,6 @@
+import Agent
 import Foundation
+import Inference
 import OpenAIAPI
 
 /// Writes a function call once the model has opened one, or the request forces one.
@@ -15,7 +17,7 @@ import OpenAIAPI
 /// value (0, false, "", the first allowed choice).
 final class ToolCallWriter {
     /// Continues the assistant's `text` until a stop string or `maximumTokens`.
-    typealias Generate = (_ text: String, _ stopStrings: [String], _ maximumTokens: Int) async throws -> EngineResult
+    typealias Generate = (_ text: String, _ stopStrings: [String], _ maximumTokens: Int) async throws -> GenerationResult
 
     let tools: [FunctionDefinition]
     private let continueText: Generate
@@ -27,9 +29,9 @@ final class ToolCallWriter {
         continueText = generate
     }
 
-    private func generate(_ text: String, _ stopStrings: [String], _ maximumTokens: Int) async throws -> EngineResult {
+    private func generate(_ text: String, _ stopStrings: [String], _ maximumTokens: Int) async throws -> GenerationResult {
         let result = try await continueText(text, stopStrings, maximumTokens)
-        generatedTokens += result.completionTokens
+        generatedTokens += result.tokens.count
         return result
     }
 
@@ -41,7 +43,7 @@ final class ToolCallWriter {
     func write(after text: String, opening: String, name known: String?, mustCall: Bool) async throws -> ToolCallObject? {
         var text = text
         var name = known
-        if opening == ChatPrompt.callOpening {
+        if opening == HermesToolCall.opening {
             text += "\n{\"name\": \""
             if name == nil {
                 let written = try await generate(text, ["\""], 16)
@@ -121,8 +123,8 @@ final class ToolCallWriter {
 
     /// Arguments the model writes as it likes, read back as the first JSON object.
     func freeArguments(after text: String) async throws -> String? {
-        let written = try await generate(text, [ChatPrompt.callClosing, "\n\n"], 256)
-        guard let object = ToolCallReply.firstObject(in: written.text), case .object(let members)? = JSONValue.parse(object) else {
+        let written = try await generate(text, [HermesToolCall.closing, "\n\n"], 256)
+        guard let object = HermesToolCall.firstObject(in: written.text), case .object(let members)? = JSONValue.parse(String(object)) else {
             return nil
         }
         return JSONValue.object(members).jsonText

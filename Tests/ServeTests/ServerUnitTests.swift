@@ -97,8 +97,8 @@ struct RequestReadingTests {
 
     @Test("sampling values out of range are refused with the field named")
     func sampling() throws {
-        func request(temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, stop: [String]? = nil, top: Int = 0) throws(APIError) -> EngineRequest {
-            try SamplingValidation.engineRequest(
+        func request(temperature: Double? = nil, topP: Double? = nil, maxTokens: Int? = nil, stop: [String]? = nil, top: Int = 0) throws(APIError) -> GenerationOptions {
+            try SamplingValidation.generationOptions(
                 temperature: temperature, topP: topP, maxTokens: maxTokens, maxTokensField: "max_tokens", stop: stop, seed: 5,
                 logProbabilities: top > 0, topAlternatives: top)
         }
@@ -109,8 +109,17 @@ struct RequestReadingTests {
         #expect(throws: APIError.self) { try request(stop: Array(repeating: "x", count: 17)) }
         #expect(throws: APIError.self) { try request(top: 21) }
         let fine = try request(temperature: 0, topP: 0.5, maxTokens: 9, stop: ["a"], top: 3)
-        #expect(fine.temperature == 0 && fine.topP == 0.5 && fine.maximumTokens == 9 && fine.seed == 5 && fine.topAlternatives == 3)
-        #expect(try request().temperature == 1)
+        #expect(fine.sampling.temperature == 0 && fine.sampling.topP == 0.5 && fine.maximumTokens == 9 && fine.sampling.seed == 5 && fine.alternatives == 3)
+        #expect(fine.sampling.topK == 0 && fine.sampling.minP == 0 && fine.stopStrings == ["a"] && fine.logProbabilities)
+        #expect(try request().sampling.temperature == 1)
+        #expect(try request().maximumTokens == Int.max)
+    }
+
+    @Test("the engine's stop reasons in OpenAI's terms: finish_reason, and vLLM's stop_reason for a stop string")
+    func stopReasons() {
+        let reasons: [GenerationResult.StopReason] = [.endOfGeneration, .maximumTokens, .contextFull, .cancelled, .stopString("</a>")]
+        #expect(reasons.map(\.finishReason) == ["stop", "length", "length", "stop", "stop"])
+        #expect(reasons.map(\.stopReason) == [nil, nil, nil, nil, "</a>"])
     }
 
     @Test("model names: the file, its stem and 'ponder' run the engine; 'ponder-agent' the planner")
@@ -183,12 +192,13 @@ struct ToolCallWriterTests {
         let writer = ToolCallWriter(tools: tools) { text, stops, _ in
             seen.add(text)
             var reply = remaining.withLock { $0.isEmpty ? "" : $0.removeFirst() }
-            var finish = EngineFinish.endOfTurn
+            var finish = GenerationResult.StopReason.endOfGeneration
             if let stop = stops.compactMap({ stop in reply.range(of: stop).map { ($0, stop) } }).min(by: { $0.0.lowerBound < $1.0.lowerBound }) {
                 reply = String(reply[..<stop.0.lowerBound])
                 finish = .stopString(stop.1)
             }
-            return EngineResult(text: reply, finish: finish, promptTokens: 0, completionTokens: reply.count, tokens: [])
+            // One token per character.
+            return GenerationResult(tokens: Array(repeating: 0, count: reply.count), text: reply, stopReason: finish)
         }
         return (writer, seen)
     }
@@ -249,15 +259,26 @@ struct ToolCallWriterTests {
 
     @Test("helpers: closest name, enum choice, leading numbers, the first JSON object")
     func helpers() {
-        let writer = ToolCallWriter(tools: Self.tools) { _, _, _ in EngineResult(text: "", finish: .endOfTurn, promptTokens: 0, completionTokens: 0, tokens: []) }
+        let writer = ToolCallWriter(tools: Self.tools) { _, _, _ in GenerationResult(stopReason: .endOfGeneration) }
         #expect(writer.closestName(to: "ad", mustCall: false) == "add")
         #expect(writer.closestName(to: "zzz", mustCall: false) == nil && writer.closestName(to: "zzz", mustCall: true) == "get_weather")
         #expect(ToolCallWriter.choose("Celsius", among: ["celsius", "fahrenheit"]) == "celsius")
         #expect(ToolCallWriter.choose("fahr", among: ["celsius", "fahrenheit"]) == "fahrenheit")
         #expect(ToolCallWriter.choose("kelvin", among: ["celsius", "fahrenheit"]) == nil)
         #expect(ToolCallWriter.leadingNumber(" 42 apples") == 42 && ToolCallWriter.leadingNumber("1e") == 1 && ToolCallWriter.leadingNumber("x") == nil)
-        #expect(ToolCallReply.firstObject(in: #"junk {"a": "}{", "b": {"c": 1}} more}"#) == #"{"a": "}{", "b": {"c": 1}}"#)
+        #expect(HermesToolCall.firstObject(in: #"junk {"a": "}{", "b": {"c": 1}} more}"#) == #"{"a": "}{", "b": {"c": 1}}"#)
         #expect(ToolCallReply.parseCall(#"{"name": "add", "arguments": "{\"a\": 1}"}"#)! == ("add", #"{"a":1}"#))
+    }
+
+    @Test("calls are read by Agent's Hermes reader: slips tolerated, arguments must be an object, written as sorted compact JSON")
+    func callsFromTheOneReader() throws {
+        #expect(try #require(ToolCallReply.parseCall(#"{"name": "add", "parameters": {"b": 1.5, "a": 1}}"#)) == ("add", #"{"a":1,"b":1.5}"#))
+        #expect(try #require(ToolCallReply.parseCall("```json\n{\"name\": \"add\"}\n```")) == ("add", "{}"))
+        #expect(try #require(ToolCallReply.parseCall(#"{"name": "f", "arguments": {"s": "caf\u00e9 \"}{\"", "l": [true, null]}}"#))
+            == ("f", #"{"l":[true,null],"s":"café \"}{\""}"#))
+        #expect(ToolCallReply.parseCall(#"{"name": "add", "arguments": "2+3"}"#) == nil)
+        #expect(ToolCallReply.parseCall(#"{"name": "add", "arguments": [1]}"#) == nil)
+        #expect(ToolCallReply.parseCall(#"{name: add}"#) == nil)
     }
 
     @Test("a reply with Hermes blocks: text before, calls to offered functions only")

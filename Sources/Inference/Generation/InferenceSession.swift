@@ -198,6 +198,19 @@ public struct GenerationResult: Sendable, Equatable {
     /// At each step (including the one that ended generation), the most likely
     /// tokens and their log-probabilities, best first, when requested.
     public var alternatives: [[TokenProbability]] = []
+
+    /// A result with the given parts; the defaults are an empty one that has not
+    /// stopped for any other reason yet.
+    public init(
+        tokens: [TokenID] = [], text: String = "", stopReason: StopReason = .maximumTokens,
+        logProbabilities: [Float] = [], alternatives: [[TokenProbability]] = []
+    ) {
+        self.tokens = tokens
+        self.text = text
+        self.stopReason = stopReason
+        self.logProbabilities = logProbabilities
+        self.alternatives = alternatives
+    }
 }
 
 /// A token and its log-probability.
