@@ -12,6 +12,7 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
     public let message: String
     /// The request field at fault.
     public let param: String?
+    /// A machine-readable code, e.g. "context_length_exceeded".
     public let code: String?
 
     /// `message` and `param` may quote the request: their control and format
@@ -24,6 +25,7 @@ public struct APIError: Error, Equatable, CustomStringConvertible {
         self.code = code
     }
 
+    /// The status, type and message on one line, for logs.
     public var description: String { "\(status) \(type): \(message)" }
 
     /// The body sent to the client.

@@ -24,6 +24,7 @@ import OpenAIAPI
 /// JSON, are refused before anything runs (`HostPolicy`); connections are capped
 /// and slow or idle ones closed (`LimitedHTTP1Channel`).
 public final class OpenAIServer: Sendable {
+    /// What the server was started with: address, limits, key, model names, agent options.
     public let configuration: ServerConfiguration
     let engine: ServedEngine
     let planningModel: LocalLanguageModel

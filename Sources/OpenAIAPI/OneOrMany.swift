@@ -1,11 +1,14 @@
 /// A field the API lets clients write as one value or as an array (`stop`, `prompt`).
 public struct OneOrMany<Element: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    /// The values, in order (one when the client wrote a single value).
     public var values: [Element]
 
+    /// The given values.
     public init(_ values: [Element]) {
         self.values = values
     }
 
+    /// Reads one value or an array of them.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let one = try? container.decode(Element.self) {
@@ -17,6 +20,7 @@ public struct OneOrMany<Element: Codable & Sendable & Equatable>: Codable, Senda
         }
     }
 
+    /// Writes the values as an array.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(values)

@@ -19,6 +19,7 @@ public struct ServerSentEventParser: Sendable {
     private var buffer: [UInt8] = []
     private var data: [String] = []
 
+    /// A parser that has read nothing yet.
     public init() {}
 
     /// Adds received bytes; returns the data of each event now complete.
