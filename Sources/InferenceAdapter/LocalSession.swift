@@ -32,11 +32,11 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
             let chat = messages.map(ChatMessage.init)
             var tokens = self.model.chatTokens(chat)
             tokens += self.model.tokenizer.encode(assistantPrefix, addSpecial: false)
-            if stablePrefix > 0, self.inference.tokens.isEmpty, let cache = self.owner.promptCache {
-                let prefix = self.model.chatTokens(Array(chat.prefix(stablePrefix)), addGenerationPrompt: false)
-                if let cached = try cache.session(model: self.model, prefix: prefix, of: tokens, contextLength: self.inference.contextLength) {
-                    self.inference = cached
-                }
+            if stablePrefix > 0, self.inference.tokens.isEmpty, let cache = self.owner.promptCache,
+               let cached = try cache.session(
+                   model: self.model, stableMessages: Array(chat.prefix(stablePrefix)), of: tokens,
+                   contextLength: self.inference.contextLength) {
+                self.inference = cached
             }
             self.contextTokens = tokens
             try self.catchUp()

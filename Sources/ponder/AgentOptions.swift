@@ -52,12 +52,7 @@ struct AgentOptions: ParsableArguments {
 
     /// The local engine's model as `engine` and `modelOptions` describe it (also for `serve`).
     static func loadLocalModel(engine: EngineOptions, modelOptions: ModelOptions) throws -> LocalLanguageModel {
-        engine.applyThreads()
-        let path = try ModelLocator.resolve(explicit: modelOptions.model)
-        let model = try Model(path: path)
-        return LocalLanguageModel(
-            model: model, name: URL(fileURLWithPath: path).lastPathComponent, contextLength: engine.context,
-            promptCache: engine.promptCache)
+        try engine.load(modelOptions).languageModel()
     }
 
     /// The assistant for this command's model, tools, limits and deliberation

@@ -54,9 +54,9 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            if let threads { Engine.setThreadCount(threads) }
-            let path = try ModelLocator.resolve(explicit: modelOptions.model)
-            let model = try Model(path: path)
+            let loaded = try modelOptions.load(threads: threads)
+            let model = loaded.model
+            let path = loaded.path
             let session = try model.makeSession(contextLength: max(promptTokens, generatedTokens + 1, 1))
             var generator = SeededGenerator(seed: 42)
             let vocabulary = UInt64(model.config.vocabularySize)

@@ -18,13 +18,13 @@ struct EngineOptions: ParsableArguments {
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
     }
 
-    /// Sets the engine's thread count when `--threads` was given.
-    func applyThreads() {
-        if let threads { Engine.setThreadCount(threads) }
-    }
-
     /// The prompt cache, unless `--no-prompt-cache`.
     var promptCache: PromptCache? {
         noPromptCache ? nil : PromptCache()
+    }
+
+    /// Loads the model `modelOptions` names with these threads, context and prompt cache.
+    func load(_ modelOptions: ModelOptions) throws -> LoadedModel {
+        try modelOptions.load(threads: threads, contextLength: context, promptCache: promptCache)
     }
 }

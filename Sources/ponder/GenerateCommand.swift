@@ -67,16 +67,16 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            engine.applyThreads()
             let text = prompt == "-" ? try readStandardInputAsUTF8() : prompt
-            let model = try Model(path: ModelLocator.resolve(explicit: modelOptions.model))
+            let loaded = try engine.load(modelOptions)
+            let model = loaded.model
             let promptTokens: [TokenID]
-            var session = try model.makeSession(contextLength: engine.context)
+            var session = try loaded.makeSession()
             if chat {
                 promptTokens = model.chatTokens([ChatMessage(role: .user, content: text)])
                 // The system turn is the same every time: take its KV state from the cache.
-                let prefix = model.chatTokens([], addGenerationPrompt: false)
-                if let cached = try engine.promptCache?.session(model: model, prefix: prefix, of: promptTokens, contextLength: session.contextLength) {
+                if let cached = try loaded.promptCache?.session(
+                    model: model, stableMessages: [], of: promptTokens, contextLength: session.contextLength) {
                     session = cached
                 }
             } else {

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Foundation
 import Inference
+import InferenceAdapter
 
-/// The `--model` option shared by every command that loads a model.
+/// The `--model` option shared by every command that reads a model, and the one way
+/// the commands find, open and load it.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Path of a GGUF model file.",
@@ -9,9 +12,45 @@ struct ModelOptions: ParsableArguments {
         valueName: "path"))
     var model: String?
 
-    /// Resolves and opens the model file.
+    /// The model file's path: `--model`, else `$PONDER_MODEL`, else the default model.
+    func resolvePath() throws -> String {
+        try ModelLocator.resolve(explicit: model)
+    }
+
+    /// Opens the model file without loading the model (its metadata and vocabulary).
     func openFile() throws -> GGUFFile {
-        let path = try ModelLocator.resolve(explicit: model)
-        return try GGUFFile(path: path)
+        try GGUFFile(path: resolvePath())
+    }
+
+    /// Loads the model. `threads` sets the engine's worker threads first (nil: the
+    /// engine's default); `contextLength` and `promptCache` are what its sessions use.
+    func load(threads: Int?, contextLength: Int? = nil, promptCache: PromptCache? = nil) throws -> LoadedModel {
+        if let threads { Engine.setThreadCount(threads) }
+        let path = try resolvePath()
+        return LoadedModel(model: try Model(path: path), path: path, contextLength: contextLength, promptCache: promptCache)
+    }
+}
+
+/// A model a command loaded, with the settings of its sessions.
+struct LoadedModel {
+    let model: Model
+    /// Where the file is.
+    let path: String
+    /// Positions per session (nil: the model's default).
+    let contextLength: Int?
+    /// Where fixed prompt prefixes keep their evaluated state (nil: not kept).
+    let promptCache: PromptCache?
+
+    /// The file's name, shown to users and API clients.
+    var name: String { URL(fileURLWithPath: path).lastPathComponent }
+
+    /// A fresh session of the configured context length.
+    func makeSession() throws -> InferenceSession {
+        try model.makeSession(contextLength: contextLength)
+    }
+
+    /// The model as a planner's language model.
+    func languageModel() -> LocalLanguageModel {
+        LocalLanguageModel(model: model, name: name, contextLength: contextLength, promptCache: promptCache)
     }
 }

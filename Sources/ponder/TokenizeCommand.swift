@@ -34,7 +34,7 @@ struct TokenizeCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let input = text == "-" ? try readStandardInput() : text
+            let input = text == "-" ? try readStandardInputAsUTF8() : text
             let file = try modelOptions.openFile()
             let tokenizer = try Tokenizer(file: file)
             let ids: [TokenID]
@@ -67,13 +67,5 @@ struct TokenizeCommand: ParsableCommand {
                 }
             }
         }
-    }
-
-    private func readStandardInput() throws -> String {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
-        guard let string = String(data: data, encoding: .utf8) else {
-            throw CLIError.invalidInput("standard input is not valid UTF-8")
-        }
-        return string
     }
 }

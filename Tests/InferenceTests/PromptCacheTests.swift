@@ -75,4 +75,31 @@ struct PromptCacheTests {
         #expect(outcome == .built)
         #expect(session.tokens == prefix)
     }
+
+    @Test("a chat prompt takes its stable messages' state from the cache only when it begins with them and goes on")
+    func stableMessages() throws {
+        let model = try #require(Self.model)
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let user = ChatMessage(role: .user, content: "What is 24 × 78?")
+        let system = ChatMessage(role: .system, content: "Be brief.")
+        // No stable messages: the system turn the template writes by default.
+        let defaultTurn = model.chatTokens([], addGenerationPrompt: false)
+        let plain = model.chatTokens([user])
+        let fromDefault = try #require(try cache.session(model: model, stableMessages: [], of: plain, contextLength: 256))
+        #expect(fromDefault.tokens == defaultTurn)
+        #expect(fromDefault.evaluatedTokenCount == defaultTurn.count)
+        let again = try #require(try cache.session(model: model, stableMessages: [], of: plain, contextLength: 256))
+        #expect(again.evaluatedTokenCount == 0)
+        // A conversation with its own system message does not begin with the default turn.
+        let withSystem = model.chatTokens([system, user])
+        #expect(try cache.session(model: model, stableMessages: [], of: withSystem, contextLength: 256) == nil)
+        let fromSystem = try #require(try cache.session(model: model, stableMessages: [system], of: withSystem, contextLength: 256))
+        #expect(fromSystem.tokens == model.chatTokens([system], addGenerationPrompt: false))
+        _ = try fromSystem.setTokens(withSystem)
+        #expect(fromSystem.tokens == withSystem)
+        // Nothing past the stable messages: nothing to take from the cache.
+        let onlySystem = model.chatTokens([system], addGenerationPrompt: false)
+        #expect(try cache.session(model: model, stableMessages: [system], of: onlySystem, contextLength: 256) == nil)
+    }
 }

@@ -32,6 +32,7 @@ public struct PromptCache: Sendable {
         return base + "/ponder/prompts"
     }
 
+    /// A cache keeping its files in `directory`.
     public init(directory: String = PromptCache.defaultDirectory) {
         self.directory = directory
     }
@@ -73,6 +74,17 @@ public struct PromptCache: Sendable {
     ) throws(InferenceError) -> InferenceSession? {
         guard !prefix.isEmpty, prefix.count < prompt.count, prompt.starts(with: prefix) else { return nil }
         return try session(model: model, prefix: prefix, contextLength: contextLength).0
+    }
+
+    /// A session for the chat prompt `prompt` holding the cached state of
+    /// `stableMessages` as the model's chat template lays them out (with no messages:
+    /// the system turn the template writes by default), when `prompt` begins with them
+    /// and goes on past them; nil when it does not.
+    public func session(
+        model: Model, stableMessages: [ChatMessage], of prompt: [TokenID], contextLength: Int
+    ) throws(InferenceError) -> InferenceSession? {
+        let prefix = model.chatTokens(stableMessages, addGenerationPrompt: false)
+        return try session(model: model, prefix: prefix, of: prompt, contextLength: contextLength)
     }
 
     func filePath(fingerprint: UInt64, prefix: [TokenID]) -> String {
