@@ -27,7 +27,7 @@ public final class LocalLanguageModel: LanguageModel {
     /// Hermes); otherwise nil, and the planner teaches inline markers by example.
     public var nativeToolCallFormat: ToolCallFormat? {
         guard let source = model.chatTemplate.source else { return nil }
-        return source.contains("<tool_call>") ? .hermes : nil
+        return source.contains(HermesToolCall.opening) ? .hermes : nil
     }
 
     /// The text of each token (built on first use).

@@ -55,6 +55,6 @@ public struct ConversationLayout: Sendable {
     /// How a tool's result is given back in the Hermes format: a user message in
     /// the shape Qwen's and Hermes' templates use for tool responses.
     static func hermesResult(_ text: String) -> Message {
-        Message(.user, "<tool_response>\n\(text)\n</tool_response>")
+        Message(.user, HermesToolCall.response(text))
     }
 }
