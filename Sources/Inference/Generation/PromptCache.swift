@@ -69,7 +69,7 @@ public struct PromptCache: Sendable {
     /// A session for `prompt` holding the cached state of `prefix` when `prompt` begins
     /// with it and goes on past it (only the rest is then left to evaluate); nil when
     /// it does not.
-    public func session(
+    func session(
         model: Model, prefix: [TokenID], of prompt: [TokenID], contextLength: Int
     ) throws(InferenceError) -> InferenceSession? {
         guard !prefix.isEmpty, prefix.count < prompt.count, prompt.starts(with: prefix) else { return nil }
