@@ -159,8 +159,8 @@ struct AssistantTests {
         #expect(toolbox.names == ["fetch", "web_search", "python", "calc"])
         toolbox.add(EchoTool())
         #expect(toolbox.names == ["python", "fetch", "web_search", "calc"])
-        #expect(toolbox.python == nil)
-        #expect(Toolbox.standard(settings).python != nil)
+        #expect(toolbox.python != nil)
+        #expect(Toolbox(tools: [EchoTool(), Calculator()]).python == nil)
         #expect(settings.writing(into: "/tmp/run-1").outputDirectory == "/tmp/run-1")
     }
 }
