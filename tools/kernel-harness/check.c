@@ -7,135 +7,9 @@
 //
 // BENCH_HOT=1 keeps the benchmark matrices in L2 (kernel speed rather than streaming).
 //
-// Built by tools/kernel-harness/run against Sources/CKernels/*.c.
-#include <math.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <time.h>
-#include <unistd.h>
-#include "ckernels.h"
-#include "ck_pool.h"
-
-static const char *const paths[] = {"scalar", "avx2", "avx512"};
-enum { PATHS = 3 };
-
-static const struct { int type; const char *name; } types[] = {
-    {CK_F32, "F32"}, {CK_F16, "F16"}, {CK_BF16, "BF16"}, {CK_Q4_0, "Q4_0"}, {CK_Q4_1, "Q4_1"},
-    {CK_Q5_0, "Q5_0"}, {CK_Q5_1, "Q5_1"}, {CK_Q8_0, "Q8_0"}, {CK_Q4_K, "Q4_K"}, {CK_Q5_K, "Q5_K"},
-    {CK_Q6_K, "Q6_K"},
-};
-enum { TYPES = sizeof types / sizeof types[0] };
-
-static int failures = 0;
-#define FAIL(...) do { failures++; if (failures < 40) { printf("FAIL: "); printf(__VA_ARGS__); printf("\n"); } } while (0)
-
-// MARK: - Random data
-
-static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
-static uint64_t next_u64(void) {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-static double uniform(void) { return (next_u64() >> 11) * (1.0 / 9007199254740992.0); }
-static float gaussian(void) {
-    const double u = uniform() + 1e-12, v = uniform();
-    return (float)(sqrt(-2 * log(u)) * cos(6.283185307179586 * v));
-}
-static void random_bytes(void *p, size_t n) {
-    uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) b[i] = (uint8_t)next_u64();
-}
-
-// Activations like a transformer's: mostly gaussian, a few outliers, sometimes zeros.
-static void random_activations(float *x, int64_t n) {
-    const int style = (int)(next_u64() % 8);
-    for (int64_t i = 0; i < n; i++) {
-        float v = gaussian();
-        if (next_u64() % 97 == 0) v *= 30;
-        if (style == 1 && next_u64() % 3 == 0) v = 0;
-        if (style == 2) v = (float)((int)(v * 4)) / 4;  // many exact ties
-        if (style == 3) v *= 1e-6f;
-        x[i] = v;
-    }
-    if (style == 4 && n >= 32) memset(x, 0, 32 * sizeof(float));  // an all-zero block
-}
-
-// A random finite half in ±[2^-14·…, range].
-static uint16_t random_scale(float range) {
-    const float v = (float)((uniform() * 0.9 + 0.1) * range) * (next_u64() & 1 ? 1 : -1);
-    return ck_fp32_to_fp16(v);
-}
-
-// Random weight rows of `type`: random quants, finite scales.
-static void random_weights(int type, void *dst, int64_t n, int64_t rows) {
-    const int64_t row_bytes = n / ck_block_size(type) * ck_type_size(type);
-    uint8_t *p = dst;
-    random_bytes(p, (size_t)(row_bytes * rows));
-    const int64_t total = row_bytes * rows;
-    switch (type) {
-    case CK_F32:
-        for (int64_t i = 0; i < n * rows; i++) ((float *)dst)[i] = gaussian() * 0.05f;
-        break;
-    case CK_F16:
-        for (int64_t i = 0; i < n * rows; i++) ((uint16_t *)dst)[i] = ck_fp32_to_fp16(gaussian() * 0.05f);
-        break;
-    case CK_BF16:
-        for (int64_t i = 0; i < n * rows; i++) ((uint16_t *)dst)[i] = ck_fp32_to_bf16(gaussian() * 0.05f);
-        break;
-    case CK_Q4_0: case CK_Q5_0: case CK_Q8_0: {
-        const int64_t bs = ck_type_size(type);
-        for (int64_t o = 0; o < total; o += bs) { uint16_t d = random_scale(0.01f); memcpy(p + o, &d, 2); }
-        break;
-    }
-    case CK_Q4_1: case CK_Q5_1: {
-        const int64_t bs = ck_type_size(type);
-        for (int64_t o = 0; o < total; o += bs) {
-            uint16_t d = random_scale(0.01f), m = random_scale(0.1f);
-            memcpy(p + o, &d, 2);
-            memcpy(p + o + 2, &m, 2);
-        }
-        break;
-    }
-    case CK_Q4_K: case CK_Q5_K: {
-        const int64_t bs = ck_type_size(type);
-        for (int64_t o = 0; o < total; o += bs) {
-            uint16_t d = random_scale(0.002f), m = random_scale(0.002f);
-            memcpy(p + o, &d, 2);
-            memcpy(p + o + 2, &m, 2);
-        }
-        break;
-    }
-    case CK_Q6_K: {
-        const int64_t bs = ck_type_size(type);
-        for (int64_t o = 0; o < total; o += bs) { uint16_t d = random_scale(0.001f); memcpy(p + o + 208, &d, 2); }
-        break;
-    }
-    }
-}
-
-static void *xmalloc(size_t n) {
-    void *p = malloc(n + 64);
-    if (!p) { fprintf(stderr, "out of memory\n"); exit(2); }
-    return p;
-}
-
-// `size` bytes that end right before an unreadable page, so any read past the end faults.
-typedef struct { void *map; size_t length; } guarded;
-static void *guarded_alloc(size_t size, guarded *g) {
-    const size_t page = (size_t)sysconf(_SC_PAGESIZE);
-    const size_t pages = (size + page - 1) / page + 1;
-    g->length = pages * page;
-    g->map = mmap(NULL, g->length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (g->map == MAP_FAILED) { fprintf(stderr, "mmap failed\n"); exit(2); }
-    mprotect((uint8_t *)g->map + (pages - 1) * page, page, PROT_NONE);
-    return (uint8_t *)g->map + (pages - 1) * page - size;
-}
-static void guarded_free(guarded *g) { munmap(g->map, g->length); }
+// Built by tools/kernel-harness/run against Sources/CKernels/*.c, with data.c (random
+// data, buffers) and bench.c (the benchmarks).
+#include "harness.h"
 
 // MARK: - Reference magnitudes
 
@@ -178,9 +52,7 @@ static double magnitude(int type, const void *w, const void *x, int64_t n, float
 
 // MARK: - Checks
 
-static int path_available[PATHS];
-
-static void check_quantizers(void) {
+void check_quantizers(void) {
     const int64_t sizes[] = {256, 512, 1536, 2816, 256 * 17};
     for (int s = 0; s < 5; s++) {
         const int64_t n = sizes[s];
@@ -216,7 +88,7 @@ static void check_quantizers(void) {
 
 static double worst_dot_error[PATHS][TYPES];
 
-static void check_dots(void) {
+void check_dots(void) {
     for (int ti = 0; ti < TYPES; ti++) {
         const int type = types[ti].type;
         const int64_t bs = ck_block_size(type) == 1 ? 8 : ck_block_size(type);
@@ -262,7 +134,7 @@ static void check_dots(void) {
     }
 }
 
-static void check_matmul(void) {
+void check_matmul(void) {
     const int token_counts[] = {1, 2, 3, 4, 5, 7, 8, 13};
     for (int ti = 0; ti < TYPES; ti++) {
         const int type = types[ti].type;
@@ -309,7 +181,7 @@ static void check_matmul(void) {
     printf("matmul rows (tokens 1,2,3,4,5,7,8,13): equal to the same path's vec_dot, bit for bit: check done\n");
 }
 
-static void check_halves(int full) {
+void check_halves(int full) {
     uint16_t *h = xmalloc(65536 * 2);
     float *ref = xmalloc(65536 * 4), *got = xmalloc(65536 * 4 + 4);
     for (int i = 0; i < 65536; i++) h[i] = (uint16_t)i;
@@ -389,19 +261,11 @@ static void check_halves(int full) {
            (long long)count);
 }
 
-// The cache pages of a contiguous buffer: page i starts at row i·page_size.
-static const uint16_t **pages_of(const uint16_t *rows, int64_t stride, int64_t page_size, int64_t positions) {
-    const int64_t count = (positions + page_size - 1) / page_size;
-    const uint16_t **pages = xmalloc((size_t)count * sizeof *pages);
-    for (int64_t i = 0; i < count; i++) pages[i] = rows + i * page_size * stride;
-    return pages;
-}
-
 // ck_attention_head_paged, the engine's attention, on every path against the scalar
 // path with the whole cache in one page. The head widths include the wide heads a
 // model file may declare (past the 512 kept on the stack, past the 256 the x86 scores
 // keep in registers, not a multiple of 8); the page sizes include the engine's (32).
-static void check_attention(void) {
+void check_attention(void) {
     const int64_t dims[] = {64, 128, 80, 40, 37, 256, 264, 513, 640, 1024};
     const int64_t positions_list[] = {1, 2, 7, 64, 300, 1025};
     const int64_t page_sizes[] = {32, 7, 1 << 20};  // the last: one page
@@ -456,7 +320,7 @@ static void check_attention(void) {
     printf("\n");
 }
 
-static void check_dispatch(void) {
+void check_dispatch(void) {
     if (ck_force_kernel_path("no-such-path") != 0) FAIL("an unknown path was accepted");
     if (!ck_force_kernel_path("scalar") || strcmp(ck_kernel_path(), "scalar") != 0) FAIL("cannot force scalar");
     for (int p = 1; p < PATHS; p++) {
@@ -465,170 +329,6 @@ static void check_dispatch(void) {
         if (ok && strcmp(ck_kernel_path(), paths[p]) != 0) FAIL("path %s reported as %s", paths[p], ck_kernel_path());
     }
     ck_force_kernel_path("auto");
-}
-
-// MARK: - Benchmarks
-
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static void bench(void) {
-    const struct { int64_t rows, n; } shapes[] = {{1536, 576}, {576, 1536}};
-    printf("\nmatrix products, one thread: GB/s of weights streamed (GOP/s)\n");
-    printf("%-6s %-11s", "type", "shape");
-    for (int p = 0; p < PATHS; p++) if (path_available[p]) printf(" | %-7s 1 tok         8 tok        ", paths[p]);
-    printf("\n");
-    for (int ti = 0; ti < TYPES; ti++) {
-        const int type = types[ti].type;
-        for (int s = 0; s < 2; s++) {
-            const int64_t rows = shapes[s].rows, n = shapes[s].n;
-            if (n % ck_block_size(type)) continue;
-            const int64_t row_bytes = n / ck_block_size(type) * ck_type_size(type);
-            // Several copies of the matrix so one token's product streams from memory, as in generation.
-            // (BENCH_HOT=1: one copy, so the weights stay in L2: the kernels' own speed.)
-            const int copies = getenv("BENCH_HOT") ? 1 : (int)(64 * 1024 * 1024 / (row_bytes * rows)) + 1;
-            uint8_t *w = xmalloc((size_t)(row_bytes * rows * copies));
-            random_weights(type, w, n, rows * copies);
-            const int64_t abytes = ck_activation_row_bytes(type, n);
-            float *x = xmalloc((size_t)(n * 8) * 4);
-            uint8_t *a = xmalloc((size_t)(abytes * 8));
-            float *y = xmalloc((size_t)(rows * 8) * 4);
-            for (int t = 0; t < 8; t++) random_activations(x + t * n, n);
-            printf("%-6s %5lldx%-5lld", types[ti].name, (long long)rows, (long long)n);
-            for (int p = 0; p < PATHS; p++) {
-                if (!path_available[p]) continue;
-                ck_force_kernel_path(paths[p]);
-                for (int t = 0; t < 8; t++) ck_prepare_activation_row(type, x + t * n, a + t * abytes, n);
-                for (int tk = 0; tk < 2; tk++) {
-                    const int tokens = tk ? 8 : 1;
-                    int iterations = 0;
-                    const double start = now();
-                    double elapsed;
-                    do {
-                        const uint8_t *m = w + (size_t)(iterations % copies) * (size_t)(row_bytes * rows);
-                        ck_matmul_rows(type, m, n, 0, rows, a, tokens, y, rows);
-                        iterations++;
-                        elapsed = now() - start;
-                    } while (elapsed < (p == 0 ? 0.25 : 0.4));
-                    const double per = elapsed / iterations;
-                    printf(" | %6.1f (%6.1f)", row_bytes * rows / per * 1e-9, 2.0 * rows * n * tokens / per * 1e-9);
-                }
-            }
-            printf("\n");
-            free(w); free(x); free(a); free(y);
-        }
-    }
-
-    printf("\nactivation quantizers, 1536 floats per row: ns per row\n");
-    {
-        const int64_t n = 1536;
-        float *x = xmalloc(n * 4);
-        random_activations(x, n);
-        uint8_t *buf = xmalloc(8192);
-        const int kinds[] = {CK_Q8_0, CK_Q4_1, CK_Q4_K, CK_F16};
-        const char *names[] = {"q8_0", "q8_1", "q8_K", "f16"};
-        for (int kk = 0; kk < 4; kk++) {
-            printf("  %-5s", names[kk]);
-            for (int p = 0; p < PATHS; p++) {
-                if (!path_available[p]) continue;
-                ck_force_kernel_path(paths[p]);
-                const int reps = 20000;
-                const double start = now();
-                for (int r = 0; r < reps; r++) ck_prepare_activation_row(kinds[kk], x, buf, n);
-                printf("  %s %7.0f", paths[p], (now() - start) / reps * 1e9);
-            }
-            printf("\n");
-        }
-        free(x); free(buf);
-    }
-
-    printf("\nattention head (head_dim 64, 512 positions, pages of 32): us per head\n  ");
-    {
-        const int64_t head_dim = 64, positions = 512, stride = 192, page_size = 32;
-        uint16_t *k = xmalloc((size_t)(stride * positions) * 2), *v = xmalloc((size_t)(stride * positions) * 2);
-        for (int64_t i = 0; i < stride * positions; i++) { k[i] = ck_fp32_to_fp16(gaussian()); v[i] = ck_fp32_to_fp16(gaussian()); }
-        const uint16_t **kp = pages_of(k, stride, page_size, positions), **vp = pages_of(v, stride, page_size, positions);
-        float q[64], out[64], *scores = xmalloc(positions * 4);
-        for (int i = 0; i < 64; i++) q[i] = gaussian();
-        for (int p = 0; p < PATHS; p++) {
-            if (!path_available[p]) continue;
-            ck_force_kernel_path(paths[p]);
-            const int reps = 2000;
-            const double start = now();
-            for (int r = 0; r < reps; r++) {
-                ck_attention_head_paged(q, kp, vp, page_size, stride, head_dim, positions, 0.125f, scores, out);
-            }
-            printf("  %s %7.2f", paths[p], (now() - start) / reps * 1e6);
-        }
-        printf("\n");
-        free(kp); free(vp); free(k); free(v); free(scores);
-    }
-}
-
-
-// The matrix products of one forward pass of SmolLM2-135M (Q4_1 layers, Q8_0 tied
-// output) on the engine's worker pool: generation (1 token) and a prompt batch.
-static void bench_model(int threads) {
-    enum { LAYERS = 30, HIDDEN = 576, FFN = 1536, KV = 192, VOCAB = 49152 };
-    const struct { int64_t rows, n; } shapes[] = {{HIDDEN, HIDDEN}, {KV, HIDDEN}, {KV, HIDDEN}, {HIDDEN, HIDDEN},
-                                                  {FFN, HIDDEN}, {FFN, HIDDEN}, {HIDDEN, FFN}};
-    const int per_layer = 7;
-    uint8_t *weights[LAYERS * 7];
-    for (int l = 0; l < LAYERS; l++) {
-        for (int m = 0; m < per_layer; m++) {
-            const int64_t bytes = shapes[m].rows * (shapes[m].n / 32) * 20;
-            weights[l * per_layer + m] = xmalloc((size_t)bytes);
-            random_weights(CK_Q4_1, weights[l * per_layer + m], shapes[m].n, shapes[m].rows);
-        }
-    }
-    uint8_t *output = xmalloc((size_t)VOCAB * (HIDDEN / 32) * 34);
-    random_weights(CK_Q8_0, output, HIDDEN, VOCAB);
-    const int max_tokens = 64;
-    float *x = xmalloc((size_t)max_tokens * FFN * 4), *y = xmalloc((size_t)max_tokens * VOCAB * 4);
-    uint8_t *a = xmalloc((size_t)max_tokens * FFN * 2);
-    for (int64_t i = 0; i < (int64_t)max_tokens * FFN; i++) x[i] = gaussian();
-    ck_pool *pool = ck_pool_create(threads);
-    printf("\nSmolLM2-135M Q4_1 matrix products (%.0f MiB of weights), %d threads, worker pool:\n",
-           (LAYERS * (2 * 576 * 576 + 2 * 192 * 576 + 3 * 1536 * 576) / 32 * 20 + VOCAB * 18 * 34) / 1048576.0, threads);
-    for (int p = 0; p < PATHS; p++) {
-        if (!path_available[p]) continue;
-        ck_force_kernel_path(paths[p]);
-        printf("  %-7s", paths[p]);
-        const int batches[] = {1, 64};
-        for (int bi = 0; bi < 2; bi++) {
-            const int tokens = batches[bi];
-            int passes = 0;
-            const double start = now();
-            double elapsed;
-            do {
-                for (int l = 0; l < LAYERS; l++) {
-                    for (int m = 0; m < per_layer; m++) {
-                        const int64_t n = shapes[m].n, rows = shapes[m].rows;
-                        const int64_t abytes = ck_activation_row_bytes(CK_Q4_1, n);
-                        if (m == 0 || m == 3 || m == 4 || m == 6) {  // a new input: quantize it
-                            for (int t = 0; t < tokens; t++) ck_prepare_activation_row(CK_Q4_1, x + t * n, a + t * abytes, n);
-                        }
-                        ck_pool_matmul(pool, CK_Q4_1, weights[l * per_layer + m], n, rows, a, tokens, y, rows);
-                    }
-                }
-                // Logits of the last token only.
-                ck_prepare_activation_row(CK_Q8_0, x, a, HIDDEN);
-                ck_pool_matmul(pool, CK_Q8_0, output, HIDDEN, VOCAB, a, 1, y, VOCAB);
-                passes++;
-                elapsed = now() - start;
-            } while (elapsed < (p == 0 ? 1.0 : 2.0) && !(p == 0 && passes >= 1));
-            const double per_pass = elapsed / passes;
-            printf("  %3d token%s: %7.2f ms/pass = %7.1f tokens/s", tokens, tokens > 1 ? "s" : " ", per_pass * 1e3,
-                   tokens / per_pass);
-        }
-        printf("\n");
-    }
-    ck_pool_destroy(pool);
-    for (int i = 0; i < LAYERS * per_layer; i++) free(weights[i]);
-    free(output); free(x); free(y); free(a);
 }
 
 int main(int argc, char **argv) {
