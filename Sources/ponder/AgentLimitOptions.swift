@@ -8,16 +8,24 @@ import Foundation
 protocol AgentOptionNames {
     /// The long name of the generated-token limit.
     static var maximumTokens: String { get }
+    /// What the token limit's help adds for this command ("" for none).
+    static var maximumTokensNote: String { get }
+    /// What the output folder's help adds for this command ("" for none).
+    static var outputDirectoryNote: String { get }
 }
 
 /// The names of `ask` and `chat`.
 enum QuestionOptionNames: AgentOptionNames {
     static let maximumTokens = "max-tokens"
+    static let maximumTokensNote = ""
+    static let outputDirectoryNote = ""
 }
 
 /// The names of `serve`.
 enum ServeOptionNames: AgentOptionNames {
     static let maximumTokens = "agent-max-tokens"
+    static let maximumTokensNote = " unless the request sets max_tokens"
+    static let outputDirectoryNote = ", one subfolder per request"
 }
 
 /// The agent's limits and its tools' reach, shared by `ask`, `chat` and `serve`
@@ -26,13 +34,13 @@ struct AgentLimitOptions<Names: AgentOptionNames>: ParsableArguments {
     @Option(name: .customLong("max-steps"), help: "At most this many tool calls per question.")
     var maxSteps = 6
 
-    @Option(name: .customLong(Names.maximumTokens), help: "At most this many generated tokens per question (for serve: unless the request sets max_tokens).")
+    @Option(name: .customLong(Names.maximumTokens), help: "At most this many generated tokens per question\(Names.maximumTokensNote).")
     var maxTokens = 512
 
     @Option(name: .customLong("time-limit"), help: "Seconds per question before answering with the best so far.")
     var timeLimit: Double = 300
 
-    @Option(name: .customLong("output-dir"), help: "Folder for files the tools write (figures; for serve: one subfolder per request).")
+    @Option(name: .customLong("output-dir"), help: "Folder for files the tools write (figures\(Names.outputDirectoryNote)).")
     var outputDirectory = "ponder-output"
 
     @Flag(name: .customLong("allow-private"), help: "Let the fetch tool reach loopback and private addresses (link-local and cloud metadata addresses stay refused).")

@@ -32,6 +32,26 @@ extension ServerProcessTests {
         static let question = "What is 24*78?"
         static let sampling = ["--temperature", "0.7", "--seed", "7"]
 
+        @Test("the agent's limits are one option group: ask, chat and serve refuse the same bad values, naming the option")
+        func sharedLimits() async throws {
+            let cases: [([String], String)] = [
+                (["--max-steps", "-1"], "--max-steps"), (["--time-limit", "0"], "--time-limit"), (["--time-limit", "90000"], "--time-limit"),
+            ]
+            for command in ["ask", "chat", "serve"] {
+                let tokens = command == "serve" ? "--agent-max-tokens" : "--max-tokens"
+                for (arguments, option) in cases + [([tokens, "0"], tokens)] {
+                    let output = try await ServeTestSupport.run(
+                        ServeTestSupport.ponder, [command] + arguments + (command == "ask" ? ["hi"] : []), timeout: 30)
+                    #expect(output.status == 2, "\(command) \(arguments): \(output.combined)")
+                    #expect(output.standardError.contains(option), "\(command): \(output.standardError)")
+                }
+            }
+            let help = try await ServeTestSupport.run(ServeTestSupport.ponder, ["serve", "--help"], timeout: 30)
+            for option in ["--max-steps", "--agent-max-tokens", "--time-limit", "--output-dir", "--allow-private", "--python-network"] {
+                #expect(help.standardOutput.contains(option), "serve --help lacks \(option)")
+            }
+        }
+
         @Test("ask, chat and serve's ponder-agent take the same steps and give the same answer")
         func sameStepsAndAnswer() async throws {
             let ask = try await ServeTestSupport.run(ServeTestSupport.ponder, ["ask", "--json"] + Self.sampling + [Self.question])
