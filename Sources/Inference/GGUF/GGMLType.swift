@@ -4,10 +4,15 @@
 /// The reader knows the layout of every type (so it can bounds-check any file);
 /// which types the engine can compute with is a separate question.
 public enum GGMLType: UInt32, Sendable, CaseIterable, Codable {
+    /// Plain floats, and the 32-weight block quantisations.
     case f32 = 0, f16 = 1, q4_0 = 2, q4_1 = 3, q5_0 = 6, q5_1 = 7, q8_0 = 8, q8_1 = 9
+    /// The k-quants: 256-weight super-blocks with per-block scales.
     case q2_K = 10, q3_K = 11, q4_K = 12, q5_K = 13, q6_K = 14, q8_K = 15
+    /// The i-quants, whose blocks index codebooks of values.
     case iq2_xxs = 16, iq2_xs = 17, iq3_xxs = 18, iq1_s = 19, iq4_nl = 20, iq3_s = 21
+    /// More i-quants, then plain integers and 64-bit floats.
     case iq2_s = 22, iq4_xs = 23, i8 = 24, i16 = 25, i32 = 26, i64 = 27, f64 = 28
+    /// Later additions: a 1-bit i-quant, bfloat16, the ternary types and MXFP4.
     case iq1_m = 29, bf16 = 30, tq1_0 = 34, tq2_0 = 35, mxfp4 = 39
 
     /// Weights per block (1 for plain types).

@@ -2,24 +2,42 @@
 /// precisely enough for a person to know what to do. Names taken from the file are
 /// shown with control and bidirectional characters escaped.
 public enum GGUFError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be opened or mapped.
     case cannotOpen(path: String, reason: String)
+    /// The file does not start with "GGUF".
     case badMagic(found: [UInt8])
+    /// The GGUF version is not 2 or 3.
     case unsupportedVersion(UInt32)
+    /// The file ends before a part it declares.
     case truncated(what: String, offset: Int, needed: Int, fileSize: Int)
+    /// A count is larger than the file could hold.
     case absurdCount(what: String, count: UInt64, limit: UInt64)
+    /// A metadata value has a type code the format does not define.
     case invalidValueType(key: String, rawType: UInt32)
+    /// A metadata key appears more than once.
     case duplicateKey(String)
+    /// `general.alignment` is not a power of two up to 65536.
     case badAlignment(UInt64)
+    /// A tensor name appears more than once.
     case duplicateTensor(String)
+    /// A tensor's dimensions are unusable.
     case badTensorShape(tensor: String, reason: String)
+    /// A tensor has a type code GGML does not define.
     case unknownTensorType(tensor: String, rawType: UInt32)
+    /// A tensor's data does not start on the file's alignment.
     case misalignedTensor(tensor: String, offset: UInt64, alignment: Int)
+    /// A tensor's data runs past the end of the data section.
     case tensorOutOfBounds(tensor: String, end: UInt64, dataSize: Int)
+    /// Two tensors share bytes of the data section.
     case overlappingTensors(first: String, second: String)
+    /// A required metadata key is absent.
     case missingKey(String)
+    /// A metadata key holds a value of another type than expected.
     case wrongKeyType(key: String, expected: String, found: String)
+    /// A metadata value has the right type but an unusable value.
     case invalidValue(key: String, reason: String)
 
+    /// What went wrong and, where possible, what to do about it.
     public var description: String {
         switch self {
         case .cannotOpen(let path, let reason):

@@ -1,6 +1,8 @@
 /// The value types a GGUF metadata entry can hold, with their on-disk codes.
 public enum GGUFValueType: UInt32, Sendable, CaseIterable {
+    /// Integers of 8 to 32 bits.
     case uint8 = 0, int8 = 1, uint16 = 2, int16 = 3, uint32 = 4, int32 = 5
+    /// Floats, booleans, strings, arrays and the 64-bit types.
     case float32 = 6, bool = 7, string = 8, array = 9, uint64 = 10, int64 = 11, float64 = 12
 
     /// Bytes per value for fixed-size types; `nil` for strings and arrays.
@@ -26,10 +28,15 @@ public enum GGUFValueType: UInt32, Sendable, CaseIterable {
 
 /// One metadata value of a GGUF file.
 public enum GGUFValue: Sendable, Equatable {
+    /// An integer of 8 or 16 bits.
     case uint8(UInt8), int8(Int8), uint16(UInt16), int16(Int16)
+    /// An integer of 32 or 64 bits.
     case uint32(UInt32), int32(Int32), uint64(UInt64), int64(Int64)
+    /// A floating-point number.
     case float32(Float), float64(Double)
+    /// A boolean.
     case bool(Bool)
+    /// A UTF-8 string.
     case string(String)
     /// An array of values that all have `elementType`.
     case array(elementType: GGUFValueType, values: [GGUFValue])

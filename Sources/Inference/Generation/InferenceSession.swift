@@ -1,7 +1,9 @@
 /// A conversation with the engine: the tokens processed so far and their KV cache.
 /// Appending evaluates only the new tokens; generating extends the same cache.
 public final class InferenceSession {
+    /// The model this session runs.
     public let model: Model
+    /// Keys and values of every evaluated token, per layer.
     public let cache: KVCache
     /// Every token evaluated so far, in order.
     public private(set) var tokens: [TokenID] = []
@@ -149,7 +151,9 @@ public final class InferenceSession {
 
 /// What to generate and when to stop.
 public struct GenerationOptions: Sendable {
+    /// Generation stops after this many tokens.
     public var maximumTokens: Int
+    /// How each next token is chosen.
     public var sampling: SamplingParameters
     /// Generation stops before any of these strings; they are not part of the text.
     public var stopStrings: [String]
@@ -165,6 +169,7 @@ public struct GenerationOptions: Sendable {
     /// The tokens allowed next, given those generated so far (nil: all).
     public var mask: (@Sendable ([TokenID]) -> TokenMask?)?
 
+    /// Options with the given values; the defaults generate up to 256 tokens greedily.
     public init(
         maximumTokens: Int = 256, sampling: SamplingParameters = .greedy, stopStrings: [String] = [],
         stopAtEndOfGeneration: Bool = true, renderSpecialTokens: Bool = false, logProbabilities: Bool = false,
@@ -183,8 +188,12 @@ public struct GenerationOptions: Sendable {
 
 /// What a generation produced and why it ended.
 public struct GenerationResult: Sendable, Equatable {
+    /// Why a generation ended.
     public enum StopReason: Sendable, Equatable {
+        /// In order: the model wrote an end-of-sequence or end-of-turn token, the token
+        /// limit was reached, the context is full, the text handler asked to stop.
         case endOfGeneration, maximumTokens, contextFull, cancelled
+        /// The text reached this stop string.
         case stopString(String)
     }
 
@@ -192,6 +201,7 @@ public struct GenerationResult: Sendable, Equatable {
     public var tokens: [TokenID] = []
     /// Their text, up to (not including) a stop string.
     public var text = ""
+    /// Why generation ended.
     public var stopReason: StopReason = .maximumTokens
     /// log-probability of each chosen token, when requested.
     public var logProbabilities: [Float] = []
@@ -215,9 +225,12 @@ public struct GenerationResult: Sendable, Equatable {
 
 /// A token and its log-probability.
 public struct TokenProbability: Sendable, Equatable {
+    /// The token.
     public var token: TokenID
+    /// Its natural-log probability.
     public var logProbability: Float
 
+    /// A token with its log-probability.
     public init(token: TokenID, logProbability: Float) {
         self.token = token
         self.logProbability = logProbability

@@ -2,9 +2,11 @@
 /// string is held back until it is clear either way, so a stop string never
 /// reaches the output, not even in part.
 public struct StopStringMatcher: Sendable {
+    /// The strings watched for (empty ones dropped).
     public let stopStrings: [String]
     private var held = ""
 
+    /// A matcher for `stopStrings`; empty strings are ignored.
     public init(stopStrings: [String]) {
         self.stopStrings = stopStrings.filter { !$0.isEmpty }
     }

@@ -1,15 +1,25 @@
 /// Problems loading a model for inference or running it. Names taken from the file
 /// are shown with control and bidirectional characters escaped.
 public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The model file or its hyper-parameters are unusable.
     case model(ModelError)
+    /// The tokenizer could not be built from the model's metadata.
     case tokenizer(TokenizerError)
+    /// The model lacks a tensor its architecture needs.
     case missingTensor(String)
+    /// A tensor has a type the engine cannot compute with.
     case unsupportedTensorType(tensor: String, type: String)
+    /// A tensor's shape disagrees with the hyper-parameters.
     case tensorShape(tensor: String, expected: [Int], found: [Int])
+    /// The model asks for a RoPE scaling the engine does not implement.
     case unsupportedRoPEScaling(String)
+    /// The prompt does not fit in the context.
     case promptTooLong(tokens: Int, context: Int)
+    /// Appending would pass the end of the context.
     case contextFull(context: Int)
+    /// The KV cache for the requested context would not fit in memory.
     case contextTooLarge(requested: Int, bytesNeeded: Int, bytesAvailable: Int)
+    /// A caller passed a value outside what the call accepts.
     case invalidArgument(String)
     /// A tensor's values are unusable (for example a RoPE frequency factor of zero).
     case invalidTensorValues(tensor: String, reason: String)
@@ -17,6 +27,7 @@ public enum InferenceError: Error, Equatable, Sendable, CustomStringConvertible 
     /// hyper-parameters are broken. Never handed to sampling (which would pick token 0).
     case nonFiniteLogits(position: Int)
 
+    /// What went wrong and, where possible, what to do about it.
     public var description: String {
         switch self {
         case .model(let error):

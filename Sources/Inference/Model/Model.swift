@@ -1,10 +1,15 @@
 /// A model ready to run: the mapped file, its hyper-parameters, tokenizer, chat
 /// template and transformer.
 public final class Model: Sendable {
+    /// The mapped GGUF file that holds the weights.
     public let file: GGUFFile
+    /// The hyper-parameters.
     public let config: ModelConfig
+    /// Turns text into token ids and back.
     public let tokenizer: Tokenizer
+    /// How conversations are laid out as text for this model.
     public let chatTemplate: ChatTemplate
+    /// The forward pass.
     public let transformer: Transformer
 
     /// Loads the model at `path`; every problem is an `InferenceError` naming it.
@@ -18,6 +23,7 @@ public final class Model: Sendable {
         try self.init(file: file)
     }
 
+    /// Builds the model from an opened file; every problem is an `InferenceError` naming it.
     public init(file: GGUFFile) throws(InferenceError) {
         self.file = file
         do {

@@ -8,6 +8,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A hyper-parameter is present but unusable.
     case invalidHyperparameter(key: String, reason: String)
 
+    /// What went wrong and what to do about it.
     public var description: String {
         switch self {
         case .file(let error):

@@ -1,9 +1,14 @@
 /// What `ponder inspect` reports about a model file.
 public struct ModelSummary: Codable, Sendable {
+    /// The path the file was opened from.
     public var path: String
+    /// Size of the file in bytes.
     public var fileSize: Int
+    /// The GGUF format version.
     public var ggufVersion: Int
+    /// `general.name`, when present.
     public var name: String?
+    /// `general.architecture`, when present.
     public var architecture: String?
     /// Hyper-parameters, when the architecture is supported.
     public var config: ModelConfig?
@@ -11,14 +16,21 @@ public struct ModelSummary: Codable, Sendable {
     public var configError: String?
     /// Elements in all tensors.
     public var parameterCount: Int
+    /// Number of tensors.
     public var tensorCount: Int
     /// Tensor count by type name ("Q4_1": 210).
     public var tensorTypes: [String: Int]
+    /// The tokenizer in a few words, when it could be built.
     public var tokenizer: String?
+    /// Why the tokenizer could not be built, when it could not.
     public var tokenizerError: String?
+    /// Text of the begin-of-sequence token, if the vocabulary has one.
     public var beginOfSequenceToken: String?
+    /// Text of the end-of-sequence token, if the vocabulary has one.
     public var endOfSequenceToken: String?
+    /// The chat template family recognised in the file.
     public var chatTemplate: String
+    /// The system message the template adds when a conversation has none.
     public var defaultSystemMessage: String?
 
     /// Summarises `file`; problems with parts of it are recorded, not thrown, so that

@@ -6,6 +6,7 @@ import Foundation
 /// SwiGLU feed-forward, each added to the residual stream, then RMSNorm and the
 /// output projection to next-token logits.
 public final class Transformer: @unchecked Sendable {
+    /// The hyper-parameters the weights were checked against.
     public let config: ModelConfig
     /// Keeps the mapped weights alive.
     let file: GGUFFile

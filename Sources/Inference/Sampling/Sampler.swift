@@ -3,9 +3,11 @@ import Foundation
 /// Chooses next tokens: optional mask → repetition penalty → (greedy, or top-k →
 /// top-p → min-p → temperature → a seeded random draw).
 public struct Sampler: Sendable {
+    /// How this sampler chooses.
     public let parameters: SamplingParameters
     private var generator: SeededGenerator
 
+    /// A sampler whose random draws are seeded with `parameters.seed`.
     public init(parameters: SamplingParameters) {
         self.parameters = parameters
         generator = SeededGenerator(seed: parameters.seed)

@@ -15,6 +15,7 @@ public struct SamplingParameters: Codable, Sendable, Equatable {
     /// Seed of the random generator; the same seed gives the same text.
     public var seed: UInt64
 
+    /// Parameters with the given values; the defaults are a common setting for chat.
     public init(
         temperature: Float = 0.8, topK: Int = 40, topP: Float = 0.95, minP: Float = 0.05,
         repetitionPenalty: Float = 1.0, repetitionWindow: Int = 64, seed: UInt64 = 0

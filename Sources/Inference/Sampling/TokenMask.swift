@@ -2,6 +2,7 @@
 /// uses it to constrain what a model may write inside a tool call.
 public struct TokenMask: Sendable, Equatable {
     private var bits: [UInt64]
+    /// Ids from 0 up to (not including) this are covered; later ids are never allowed.
     public let vocabularySize: Int
 
     /// A mask allowing exactly `allowed`.
@@ -26,6 +27,7 @@ public struct TokenMask: Sendable, Equatable {
         self.init(vocabularySize: vocabularySize, allowed: (0..<Int32(vocabularySize)).filter(isAllowed))
     }
 
+    /// Whether `id` may be chosen.
     public func allows(_ id: TokenID) -> Bool {
         id >= 0 && Int(id) < vocabularySize && bits[Int(id) / 64] & (1 << UInt64(Int(id) % 64)) != 0
     }

@@ -9,6 +9,7 @@ public enum TokenizerError: Error, Equatable, Sendable, CustomStringConvertible 
     /// The vocabulary contradicts itself (lengths differ, ids out of range, …).
     case inconsistentVocabulary(String)
 
+    /// What went wrong, naming the unsupported part.
     public var description: String {
         switch self {
         case .file(let error):

@@ -3,6 +3,7 @@ public typealias TokenID = Int32
 
 /// What kind of token an entry of the vocabulary is (`tokenizer.ggml.token_type`).
 public enum TokenKind: Int32, Sendable, Codable {
+    /// The kinds, with their codes in `tokenizer.ggml.token_type`.
     case undefined = 0, normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
 
     /// Tokens matched as a whole in the input text before ordinary tokenization.
@@ -20,6 +21,7 @@ public struct Vocabulary: Sendable {
         case sentencePiece = "llama"
     }
 
+    /// The tokenization algorithm.
     public let model: Model
     /// `tokenizer.ggml.pre`, the pre-tokenizer name (byte-level BPE only).
     public let preTokenizerName: String?
@@ -35,10 +37,15 @@ public struct Vocabulary: Sendable {
     /// strings by canonical equivalence, so "e\u{301}" would find the token "é".)
     let idsByBytes: [[UInt8]: TokenID]
 
+    /// Id of the begin-of-sequence token (BOS), if any.
     public let beginOfSequence: TokenID?
+    /// Id of the end-of-sequence token (EOS), if any.
     public let endOfSequence: TokenID?
+    /// Id of the end-of-turn token (e.g. `<|eot_id|>`), if any.
     public let endOfTurn: TokenID?
+    /// Id of the token that stands for unknown text, if any.
     public let unknown: TokenID?
+    /// Id of the padding token, if any.
     public let padding: TokenID?
     /// Whether tokenizing with special tokens prepends BOS.
     public let addsBeginOfSequence: Bool
