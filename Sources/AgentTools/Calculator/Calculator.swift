@@ -15,7 +15,9 @@
 ///     <calc>sqrt(2)</calc>          → 1.4142135623731
 ///     <calc>sine(1)</calc>          → error: unknown function 'sine' at 1 — did you mean 'sin'?
 public struct Calculator: Tool {
+    /// The tag the model writes: `<calc>…</calc>`.
     public let name = "calc"
+    /// What the model reads about the tool: operators, functions and constants.
     public let description =
         "Exact arithmetic: + - * / ^ ! % (modulo, or percent: 15% of 80, 80 + 15%), parentheses, "
         + "sqrt cbrt exp ln log (base 10) log2 sin cos tan asin acos atan abs floor ceil round min max gcd lcm, pi, e."
@@ -29,8 +31,10 @@ public struct Calculator: Tool {
         Set("0123456789+-*/^!%()., xX×÷−abcdefghijklmnopqrstuvwyz")
     }
 
+    /// An arithmetic expression needs no more than 120 characters.
     public var maximumInputLength: Int { 120 }
 
+    /// A calculator that enforces `limits` on every expression.
     public init(limits: CalculatorLimits = CalculatorLimits()) {
         self.limits = limits
     }

@@ -9,6 +9,7 @@ public struct CalculatorError: Error, Sendable, Equatable, CustomStringConvertib
     /// nil when the problem is the whole expression or its end.
     public var column: Int?
 
+    /// The error `problem`, at `column` when it has a place.
     public init(_ problem: Problem, at column: Int? = nil) {
         self.problem = problem
         self.column = column
@@ -17,29 +18,52 @@ public struct CalculatorError: Error, Sendable, Equatable, CustomStringConvertib
     /// The kinds of problems, each with what is needed to explain it.
     public enum Problem: Sendable, Equatable {
         // Reading the expression.
+        /// There is nothing to evaluate.
         case emptyExpression
+        /// The expression is longer than the limit.
         case inputTooLong(length: Int, limit: Int)
+        /// A character that belongs to no token.
         case unexpectedCharacter(Character)
+        /// A token where the grammar allows none of its kind.
         case unexpectedToken(String)
+        /// The expression ends where a number was expected.
         case unexpectedEnd
+        /// An opening parenthesis is never closed.
         case missingClosingParenthesis
+        /// A number that cannot be read, such as "1.2.3".
         case malformedNumber(String)
+        /// A number written with an exponent too large to read exactly.
         case literalExponentTooLarge(String)
+        /// A function the calculator does not have, with the closest one it has.
         case unknownFunction(String, suggestion: String?)
+        /// A name that is neither a constant nor a function, with the closest one.
         case unknownName(String, suggestion: String?)
+        /// A function name not followed by its parenthesised arguments.
         case missingParentheses(function: String)
+        /// A function called with the wrong number of arguments.
         case wrongArgumentCount(function: String, expected: String, got: Int)
+        /// "of" without a percentage before it ("15% of 80").
         case ofWithoutPercentage
+        /// Parentheses or operators nested deeper than the limit.
         case nestingTooDeep(limit: Int)
         // Computing its value.
+        /// A division by zero.
         case divisionByZero
+        /// A remainder after division by zero.
         case moduloByZero
+        /// Zero raised to a negative power.
         case zeroToNegativePower
+        /// A function applied outside its domain, with the explanation shown.
         case domain(String)
+        /// The factorial of a negative or fractional number.
         case factorialNeedsNonNegativeInteger
+        /// A factorial of a number above the limit.
         case factorialTooLarge(limit: Int)
+        /// An exact result would have more digits than the limit.
         case tooManyDigits(estimated: Double, limit: Int)
+        /// A floating-point result beyond the largest double.
         case overflow
+        /// A nonzero floating-point result below the smallest double.
         case underflow
     }
 

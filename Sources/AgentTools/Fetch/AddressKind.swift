@@ -1,16 +1,27 @@
 /// The class of an IP address, as far as the SSRF guard cares: everything but
 /// `.public` is refused unless private addresses are allowed.
 public enum AddressKind: Sendable, Equatable {
+    /// An address on the public internet: the only class always allowed.
     case `public`
+    /// This machine (127.0.0.0/8, ::1).
     case loopback
+    /// A private network (10/8, 172.16/12, 192.168/16).
     case `private`
+    /// The local link (169.254.0.0/16, fe80::/10); always refused.
     case linkLocal
+    /// A cloud provider's metadata service (169.254.169.254 and others); always refused.
     case cloudMetadata
+    /// Shared address space behind a carrier's NAT (100.64.0.0/10).
     case carrierGradeNAT
+    /// A multicast group.
     case multicast
+    /// The unspecified address ("this network": 0.0.0.0/8, ::).
     case unspecified
+    /// The limited broadcast address 255.255.255.255.
     case broadcast
+    /// An IPv6 unique-local address (fc00::/7).
     case uniqueLocal
+    /// A range reserved for documentation, benchmarks, protocols or future use.
     case reserved
 
     /// "a loopback address", as the refusal reads.

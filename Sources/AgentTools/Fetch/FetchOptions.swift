@@ -23,6 +23,7 @@ public struct FetchOptions: Sendable, Equatable {
     /// The User-Agent header sent with every request.
     public var userAgent: String
 
+    /// Options with the given values; the defaults suit reading a page in an agent step.
     public init(
         connectTimeout: Duration = .seconds(10),
         totalTimeout: Duration = .seconds(20),

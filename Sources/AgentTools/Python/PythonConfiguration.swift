@@ -5,6 +5,7 @@ public struct PythonConfiguration: Sendable {
     /// The worker's executable and arguments. By default this very program with
     /// `python-worker` (the `ponder` binary re-executed); tests name the built binary.
     public var workerCommand: [String]
+    /// What one piece of code may use.
     public var limits: PythonLimits
     /// The session's folder: the worker's working directory and HOME, and where figures
     /// go when the call's `ToolContext` names no output directory. Nil: a new folder in
@@ -18,6 +19,8 @@ public struct PythonConfiguration: Sendable {
     /// network (see `PythonIsolation`).
     public var isolation: PythonIsolation
 
+    /// A configuration with the given values; the defaults run this program's worker in
+    /// the kernel sandbox with the standard limits.
     public init(
         workerCommand: [String] = PythonConfiguration.defaultWorkerCommand(),
         limits: PythonLimits = PythonLimits(),
@@ -97,9 +100,12 @@ public struct PythonConfiguration: Sendable {
 /// Failures of the Python tool itself, before any code runs (a missing worker binary,
 /// an output folder that cannot be made). The runner turns them into error results.
 public enum PythonToolError: Error, CustomStringConvertible, Equatable {
+    /// The worker process could not be started (the reason).
     case cannotStart(String)
+    /// The output folder could not be made or used.
     case outputDirectory(path: String, reason: String)
 
+    /// The problem as the model and the user read it.
     public var description: String {
         switch self {
         case .cannotStart(let reason): return "the Python worker could not start: \(reason)"

@@ -28,6 +28,7 @@ public struct PythonLimits: Sendable, Equatable {
     /// How long a new worker may take to start (import numpy and matplotlib).
     public var startupTimeout: Duration
 
+    /// Limits with the given values; a nil `cpuTime` is the same as `timeout`.
     public init(
         timeout: Duration = .seconds(30),
         cpuTime: Duration? = nil,

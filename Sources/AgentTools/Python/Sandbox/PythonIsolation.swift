@@ -29,6 +29,7 @@ public enum PythonSandboxStatus: Sendable, Equatable, Codable, CustomStringConve
     /// Only process isolation, because the kernel refused the namespaces (the reason).
     case refused(String)
 
+    /// What the code can and cannot reach under this isolation, in a sentence.
     public var description: String {
         switch self {
         case .sandboxed(let network):
