@@ -21,6 +21,7 @@ public enum RemoteEndpoint: Sendable, Equatable {
     /// endpoint: llama-cpp-python, vLLM, llama-server, ponder serve).
     case completions(any PromptRenderer)
 
+    /// Whether both use the same endpoint; renderers are not compared.
     public static func == (lhs: RemoteEndpoint, rhs: RemoteEndpoint) -> Bool {
         switch (lhs, rhs) {
         case (.chat, .chat), (.completions, .completions): true

@@ -13,6 +13,7 @@ public enum RemoteModelError: Error, Equatable, CustomStringConvertible {
     /// The answer was not what the API promises.
     case malformedResponse(url: String, detail: String)
 
+    /// What went wrong with which URL, and what to check.
     public var description: String {
         switch self {
         case .invalidBaseURL(let url):

@@ -6,11 +6,14 @@ public struct ChoiceConstraint: TokenConstraint {
     public let choices: [String]
     private let candidates: ChoiceCandidates
 
+    /// The constraint that the text becomes one of `choices`, choosing among `candidates`
+    /// (built for an alphabet that covers every choice).
     public init(choices: [String], candidates: ChoiceCandidates) {
         self.choices = choices
         self.candidates = candidates
     }
 
+    /// The candidate tokens after which `text` is still the start of a choice.
     public func allowedTokens(after text: String) -> TokenSet? {
         var allowed = TokenSet(capacity: candidates.vocabularySize)
         for (id, piece) in candidates.tokens {
@@ -28,6 +31,7 @@ public struct ChoiceCandidates: Sendable {
     let tokens: [(id: Int, piece: String)]
     let vocabularySize: Int
 
+    /// The tokens of `vocabulary` made only of characters in `alphabet`.
     public init(vocabulary: TokenVocabulary, alphabet: Set<Character>) {
         vocabularySize = vocabulary.count
         tokens = vocabulary.pieces.enumerated().compactMap { id, piece in

@@ -17,6 +17,7 @@ public struct GenerationRequest: Sendable {
     /// log-probabilities (0: none); how a value prompt reads "sure" against "impossible".
     public var alternatives: Int
 
+    /// A request with the given values; by default greedy, unconstrained, without stop strings.
     public init(
         maximumTokens: Int, temperature: Double = 0, seed: UInt64 = 0, stopStrings: [String] = [],
         constraint: (any TokenConstraint)? = nil, logProbabilities: Bool = false, alternatives: Int = 0
@@ -49,6 +50,7 @@ public struct GenerationOutcome: Sendable, Equatable {
 
     /// The generated text, without the stop string.
     public var text: String
+    /// Why generation ended.
     public var stopReason: StopReason
     /// How many tokens were generated.
     public var tokenCount: Int
@@ -57,6 +59,7 @@ public struct GenerationOutcome: Sendable, Equatable {
     /// At each step, the most likely next tokens, best first, when requested.
     public var alternatives: [[TokenAlternative]]
 
+    /// An outcome with the given parts.
     public init(
         text: String, stopReason: StopReason, tokenCount: Int, logProbabilities: [Double] = [], alternatives: [[TokenAlternative]] = []
     ) {
@@ -75,6 +78,7 @@ public struct TokenAlternative: Sendable, Equatable {
     /// Its natural-log probability.
     public var logProbability: Double
 
+    /// A token's text with its log-probability.
     public init(text: String, logProbability: Double) {
         self.text = text
         self.logProbability = logProbability

@@ -45,12 +45,16 @@ public protocol LanguageModelSession: AnyObject, Sendable {
 public struct Message: Codable, Sendable, Equatable {
     /// Who speaks.
     public enum Role: String, Codable, Sendable {
+        /// The instructions, the person asking, the model's replies, a tool's results.
         case system, user, assistant, tool
     }
 
+    /// Who speaks.
     public var role: Role
+    /// What they say.
     public var content: String
 
+    /// A message from `role` saying `content`.
     public init(_ role: Role, _ content: String) {
         self.role = role
         self.content = content
@@ -64,15 +68,18 @@ public struct TokenUsage: Codable, Sendable, Equatable {
     /// Tokens the model generated.
     public var generated: Int
 
+    /// Usage of the given counts; zero by default.
     public init(prompt: Int = 0, generated: Int = 0) {
         self.prompt = prompt
         self.generated = generated
     }
 
+    /// The usage of both, added count by count.
     public static func + (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(prompt: lhs.prompt + rhs.prompt, generated: lhs.generated + rhs.generated)
     }
 
+    /// The difference, count by count: what was used since `rhs` was read.
     public static func - (lhs: TokenUsage, rhs: TokenUsage) -> TokenUsage {
         TokenUsage(prompt: lhs.prompt - rhs.prompt, generated: lhs.generated - rhs.generated)
     }

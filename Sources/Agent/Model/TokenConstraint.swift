@@ -27,6 +27,8 @@ public struct MarkerContentConstraint: TokenConstraint {
     /// Tokens that start the closing marker right away.
     private let closingOnly: TokenSet
 
+    /// The constraint for a tool's content in `alphabet`, at most `maximumLength` characters,
+    /// then `closing`; the closing marker must start with a character outside the alphabet.
     public init(vocabulary: TokenVocabulary, alphabet: Set<Character>, closing: String, maximumLength: Int) {
         precondition(!closing.isEmpty && !alphabet.contains(closing.first!), "the closing marker must start outside the alphabet")
         self.closing = closing
@@ -62,6 +64,8 @@ public struct MarkerContentConstraint: TokenConstraint {
         self.closingOnly = closingOnly
     }
 
+    /// Content tokens first; then content or the closing marker while there is room, only
+    /// the closing marker at the limit, and only its continuation once it has begun.
     public func allowedTokens(after text: String) -> TokenSet? {
         let written = Array(text.suffix(closing.count))
         // Part of the closing marker is written: only its continuation may follow.

@@ -17,17 +17,21 @@ public struct TokenSet: Sendable, Equatable {
         for id in ids { insert(id) }
     }
 
+    /// Adds `id`; ids outside `0..<capacity` are ignored.
     public mutating func insert(_ id: Int) {
         guard id >= 0, id < capacity else { return }
         words[id >> 6] |= 1 << UInt64(id & 63)
     }
 
+    /// Whether `id` is in the set.
     public func contains(_ id: Int) -> Bool {
         id >= 0 && id < capacity && words[id >> 6] & (1 << UInt64(id & 63)) != 0
     }
 
+    /// Whether no token is in the set.
     public var isEmpty: Bool { words.allSatisfy { $0 == 0 } }
 
+    /// How many tokens are in the set.
     public var count: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
     /// The tokens in either set.

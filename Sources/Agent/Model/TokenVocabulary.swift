@@ -4,9 +4,11 @@ public struct TokenVocabulary: Sendable {
     /// are not whole UTF-8 text on their own (single bytes of a longer character).
     public let pieces: [String?]
 
+    /// A vocabulary with the given token texts, indexed by id.
     public init(pieces: [String?]) {
         self.pieces = pieces
     }
 
+    /// The vocabulary size.
     public var count: Int { pieces.count }
 }

@@ -3,8 +3,10 @@ import AgentTools
 /// Lays out the conversation the model continues: the system prompt naming the
 /// tools, example conversations that show their markers, earlier turns, the question.
 public struct ConversationLayout: Sendable {
+    /// The prompt files the layout is made from.
     public let prompts: PromptLibrary
 
+    /// A layout from the templates and examples in `prompts`.
     public init(prompts: PromptLibrary) {
         self.prompts = prompts
     }

@@ -9,6 +9,7 @@ public enum PromptError: Error, Equatable, CustomStringConvertible {
     /// An examples file is not a sequence of "## user" / "## assistant" sections.
     case malformedExamples(file: String, line: Int, reason: String)
 
+    /// What is wrong with which file, and how to point Ponder at its prompts.
     public var description: String {
         switch self {
         case .directoryNotFound(let folder, let places, let variable):

@@ -9,6 +9,7 @@ public struct PromptLibrary: Sendable {
     /// The environment variable naming the prompts folder.
     public static let environmentVariable = "PONDER_PROMPTS"
 
+    /// The prompts in `directory`; nothing is read until a prompt is asked for.
     public init(directory: String) {
         self.directory = directory
     }
