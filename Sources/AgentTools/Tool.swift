@@ -32,10 +32,12 @@ extension Tool {
 public struct ToolContext: Sendable {
     /// Where a tool may write files it returns (figures, downloads); nil if none.
     public var outputDirectory: String?
-    /// When the caller stops waiting; nil for no deadline.
-    public var deadline: ContinuousClock.Instant?
+    /// When the caller stops waiting (its time limit, or a stop request);
+    /// `Deadline.unlimited()` when it waits for as long as the tool takes.
+    public var deadline: Deadline
 
-    public init(outputDirectory: String? = nil, deadline: ContinuousClock.Instant? = nil) {
+    /// A context for one call: where files go, and until when the caller waits.
+    public init(outputDirectory: String? = nil, deadline: Deadline = .unlimited()) {
         self.outputDirectory = outputDirectory
         self.deadline = deadline
     }

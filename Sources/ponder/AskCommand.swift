@@ -1,4 +1,5 @@
 import Agent
+import AgentTools
 import ArgumentParser
 import Foundation
 
@@ -71,12 +72,12 @@ struct AskCommand: AsyncParsableCommand {
     /// shows on standard error (with --json too: the object goes to standard
     /// output); the first Ctrl-C asks for the best answer so far, a second quits.
     private func answer(_ question: String, assistant: Assistant, display: AnswerDisplay) async throws -> AgentAnswer {
-        let control = DeliberationControl()
-        let turn = Task { try await display.show(assistant.ask(question, control: control)) }
+        let deadline = Deadline.unlimited()
+        let turn = Task { try await display.show(assistant.ask(question, deadline: deadline)) }
         if assistant.deliberation.budget(for: question) != nil {
             let interrupts = InterruptMonitor()
             interrupts.running(Task { _ = try? await turn.value }) {
-                control.stop()
+                deadline.stop()
                 FileHandleOutput.writeToStandardError("\n(stopping: answering with the best so far; Ctrl-C again quits)\n")
             }
             defer { interrupts.finished() }

@@ -1,4 +1,5 @@
 import Agent
+import AgentTools
 import ArgumentParser
 import Foundation
 
@@ -87,10 +88,10 @@ struct ChatCommand: AsyncParsableCommand {
     private func answer(
         _ text: String, thinking budget: Duration?, assistant: Assistant, display: AnswerDisplay, interrupts: InterruptMonitor
     ) async -> AgentAnswer? {
-        let control = DeliberationControl()
+        let deadline = Deadline.unlimited()
         let turn = Task { () -> AgentAnswer? in
             do {
-                return try await display.show(assistant.ask(text, thinking: budget, control: control))
+                return try await display.show(assistant.ask(text, thinking: budget, deadline: deadline))
             } catch is CancellationError {
                 return nil
             } catch {
@@ -99,7 +100,7 @@ struct ChatCommand: AsyncParsableCommand {
             }
         }
         let deliberate = assistant.deliberation.budget(for: text, requested: budget) != nil
-        let stop: (@Sendable () -> Void)? = deliberate ? { @Sendable in control.stop() } : nil
+        let stop: (@Sendable () -> Void)? = deliberate ? { @Sendable in deadline.stop() } : nil
         interrupts.running(Task { _ = await turn.value }, interrupt: stop)
         defer { interrupts.finished() }
         return await turn.value

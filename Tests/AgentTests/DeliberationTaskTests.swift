@@ -8,7 +8,7 @@ import Testing
 private let game24Prompts = repositoryPrompts
 
 private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampling {
-    ThoughtSampling(temperature: 0, seed: seed, deadline: .now + .seconds(60), keepGoing: { true }, siblings: siblings)
+    ThoughtSampling(temperature: 0, seed: seed, deadline: .after(.seconds(60)), siblings: siblings)
 }
 
 // MARK: - Game of 24
@@ -158,7 +158,7 @@ private func stepPlanner(_ model: ScriptedModel) -> Planner {
     let planner = stepPlanner(model)
     let session = try await model.makeSession() as! ScriptedSession
     try await session.start([Message(.user, "6*7?")], assistantPrefix: "", stablePrefix: 0)
-    let line = try await planner.writeLine(in: session, deadline: .now + .seconds(10))
+    let line = try await planner.writeLine(in: session, deadline: .after(.seconds(10)))
     #expect(line.text == "Compute <calc>6*7</calc><result>42</result>\nso 42.\n")
     #expect(line.answer.trimmingCharacters(in: .whitespacesAndNewlines) == "Compute so 42.")
     #expect(!line.endsAnswer)

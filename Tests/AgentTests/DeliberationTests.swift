@@ -1,3 +1,4 @@
+import AgentTools
 import Foundation
 import Synchronization
 import Testing
@@ -17,10 +18,8 @@ final class ExpansionLog: Sendable {
 /// the state's id times a large prime).
 private func index(_ seed: UInt64) -> Int { Int(seed % 1_000_003) }
 
-private func search(_ model: TreeModel, _ options: DeliberationOptions, control: DeliberationControl = DeliberationControl()) async throws
-    -> DeliberationResult
-{
-    try await Deliberation(model: model, options: options, clock: model.clock).run(LabelTask(), control: control)
+private func search(_ model: TreeModel, _ options: DeliberationOptions, deadline: Deadline? = nil) async throws -> DeliberationResult {
+    try await Deliberation(model: model, options: options).run(LabelTask(), deadline: deadline ?? .unlimited(on: model.clock))
 }
 
 @Test func theBeamExpandsTheBestStatesFirstThenBacktracksToTheRest() async throws {
@@ -82,11 +81,12 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, control:
 }
 
 @Test func aStopRequestEndsTheSearchWithTheBestSoFar() async throws {
-    let control = DeliberationControl()
-    let model = TreeModel(clock: ManualClock(), afterGeneration: { if $0 == 7 { control.stop() } }) { context, seed in
+    let clock = ManualClock()
+    let deadline = Deadline.unlimited(on: clock)
+    let model = TreeModel(clock: clock, afterGeneration: { if $0 == 7 { deadline.stop() } }) { context, seed in
         "\(lastThought(context).prefix(1))\(index(seed))"
     }
-    let result = try await search(model, DeliberationOptions(budget: .seconds(1000)), control: control)
+    let result = try await search(model, DeliberationOptions(budget: .seconds(1000)), deadline: deadline)
     #expect(result.stoppedBy?.description == "a stop request")
     #expect(model.generations.withLock { $0 } == 7)
     #expect(result.tree.nodes.count > 1)

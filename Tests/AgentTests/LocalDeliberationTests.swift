@@ -1,3 +1,4 @@
+import AgentTools
 import Foundation
 import Inference
 import InferenceAdapter
@@ -19,7 +20,7 @@ struct LocalDeliberationTests {
     static let prompts = PromptLibrary(directory: repository.appendingPathComponent("prompts").path)
 
     static func sampling(seed: UInt64) -> ThoughtSampling {
-        ThoughtSampling(temperature: 0.8, seed: seed, deadline: .now + .seconds(60), keepGoing: { true })
+        ThoughtSampling(temperature: 0.8, seed: seed, deadline: .after(.seconds(60)))
     }
 
     @Test("expanding a node evaluates only the node's own tokens, not the prefix it shares")
@@ -64,9 +65,9 @@ struct LocalDeliberationTests {
         let model = try Self.loadModel()
         let task = Game24Task(puzzle: Game24Puzzle(numbers: [1, 1, 4, 6]), prompts: Self.prompts, vocabulary: model.vocabulary)
         // Twelve thoughts (or a solution before): a count, not a time, so load cannot change it.
-        let control = DeliberationControl()
-        let result = try await Deliberation(model: model, options: DeliberationOptions(budget: .seconds(600))).run(task, control: control) {
-            if $0.thoughts >= 12 { control.stop() }
+        let deadline = Deadline.unlimited()
+        let result = try await Deliberation(model: model, options: DeliberationOptions(budget: .seconds(600))).run(task, deadline: deadline) {
+            if $0.thoughts >= 12 { deadline.stop() }
         }
         let thoughts = result.tree.nodes.count - 1
         #expect(thoughts >= 12 || result.solved)

@@ -1,8 +1,9 @@
 import Agent
+import AgentTools
 import Synchronization
 
 /// A clock the test moves: the search reads it, the model advances it.
-final class ManualClock: DeliberationClock {
+final class ManualClock: DeadlineClock {
     private let time = Mutex(Duration.zero)
     var now: Duration { time.withLock { $0 } }
     func advance(by duration: Duration) { time.withLock { $0 += duration } }
@@ -110,7 +111,7 @@ struct LabelTask: DeliberationTask {
 
     func writeThought(after path: [Thought], in session: any LanguageModelSession, sampling: ThoughtSampling) async throws -> Thought? {
         let outcome = try await session.generate(GenerationRequest(maximumTokens: 20, temperature: sampling.temperature, seed: sampling.seed)) {
-            _ in sampling.keepGoing()
+            _ in !sampling.deadline.isPast
         }
         let text = outcome.text
         if text.isEmpty { return nil }

@@ -42,7 +42,7 @@ struct ToolTests {
         let result = ToolResult(text: "plot saved", ok: true, files: ["figures/figure-1.png"])
         let decoded = try JSONDecoder().decode(ToolResult.self, from: JSONEncoder().encode(result))
         #expect(decoded == result)
-        let context = ToolContext(outputDirectory: "session", deadline: .now + .seconds(5))
+        let context = ToolContext(outputDirectory: "session", deadline: .after(.seconds(5)))
         #expect(context.outputDirectory == "session")
     }
 }

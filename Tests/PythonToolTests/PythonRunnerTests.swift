@@ -99,7 +99,7 @@ extension PythonTool {
             try await runner.waitUntilReady()
             let result = try await runner.run("import time\ntime.sleep(30)", context: Support.deadline(1))
             #expect(result.text == "error: the code ran past the 1 s limit and was stopped; the Python state (variables) was lost")
-            let late = try await runner.run("1", context: ToolContext(deadline: .now - .seconds(1)))
+            let late = try await runner.run("1", context: ToolContext(deadline: .after(.seconds(-1))))
             #expect(late == ToolResult(text: "error: no time was left to run the code", ok: false))
             try await runner.expectWorks()
             await runner.stop()

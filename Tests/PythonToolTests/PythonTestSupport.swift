@@ -35,7 +35,7 @@ enum PythonTesting {
 
     /// A context whose deadline is `seconds` from now.
     static func deadline(_ seconds: Double) -> ToolContext {
-        ToolContext(deadline: .now + .milliseconds(Int(seconds * 1000)))
+        ToolContext(deadline: .after(.milliseconds(Int(seconds * 1000))))
     }
 }
 

@@ -70,17 +70,19 @@ public actor Assistant {
     /// - Parameters:
     ///   - thinking: a search budget for this question alone (chat's `/think`); nil
     ///     leaves the choice to the deliberation policy.
-    ///   - control: asks a search to stop and answer with the best so far.
+    ///   - deadline: when the turn must end, besides the limits of `options` and the
+    ///     search's budget; stopping it asks for the best answer so far (Ctrl-C in
+    ///     deliberate mode).
     /// - Returns: the events of the turn, the last one `.answer`. The stream ends
     ///   early, without `.answer`, when the reading task is cancelled; it throws
     ///   what the model or the prompts threw.
     public nonisolated func ask(
-        _ question: String, thinking: Duration? = nil, control: DeliberationControl = DeliberationControl()
+        _ question: String, thinking: Duration? = nil, deadline: Deadline = .unlimited()
     ) -> AsyncThrowingStream<AssistantEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream<AssistantEvent, any Error>.makeStream()
         let turn = Task {
             do {
-                _ = try await self.answer(question, thinking: thinking, control: control) { continuation.yield($0) }
+                _ = try await self.answer(question, thinking: thinking, deadline: deadline) { continuation.yield($0) }
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
@@ -92,7 +94,7 @@ public actor Assistant {
 
     /// Answers `question` and returns the answer, without reporting (a stream read to its end).
     public func answer(_ question: String, thinking: Duration? = nil) async throws -> AgentAnswer {
-        try await answer(question, thinking: thinking, control: DeliberationControl()) { _ in }
+        try await answer(question, thinking: thinking, deadline: .unlimited()) { _ in }
     }
 
     /// Forgets the conversation: the history, the model's evaluated context and the
@@ -119,17 +121,17 @@ public actor Assistant {
     }
 
     private func answer(
-        _ question: String, thinking: Duration?, control: DeliberationControl, emit: @escaping @Sendable (AssistantEvent) -> Void
+        _ question: String, thinking: Duration?, deadline: Deadline, emit: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws -> AgentAnswer {
         await acquire()
         defer { release() }
         let answer: AgentAnswer
         if let budget = deliberation.budget(for: question, requested: thinking) {
             let mode = deliberation.mode(planner: planner, budget: budget)
-            answer = try await mode.answer(question, history: history, control: control) { emit(.progress($0)) }
+            answer = try await mode.answer(question, history: history, deadline: deadline) { emit(.progress($0)) }
         } else {
             let session = try await currentSession()
-            answer = try await planner.answer(question, history: history, session: session, onEvent: emit)
+            answer = try await planner.answer(question, history: history, session: session, deadline: deadline, onEvent: emit)
         }
         remember(answer)
         if let reason = answer.stoppedBy { emit(.stopped(reason)) }

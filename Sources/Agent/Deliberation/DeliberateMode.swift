@@ -1,3 +1,4 @@
+import AgentTools
 import Foundation
 
 /// Deliberate mode from question to answer: picks the task the question calls for
@@ -10,21 +11,21 @@ public struct DeliberateMode: Sendable {
 
     /// Writes step-by-step thoughts (its tools and limits) for questions no special task takes.
     public var planner: Planner
+    /// The prompts of step-by-step reasoning and its value prompt.
     public var prompts: PromptLibrary
+    /// The shape of the search and its budget.
     public var options: DeliberationOptions
     /// Tried in order before step-by-step reasoning.
     public var recognisers: [TaskRecogniser]
-    public var clock: any DeliberationClock
 
+    /// Deliberate mode over `planner`, trying `recognisers` before step-by-step reasoning.
     public init(
-        planner: Planner, prompts: PromptLibrary, options: DeliberationOptions = DeliberationOptions(), recognisers: [TaskRecogniser] = [],
-        clock: any DeliberationClock = WallClock()
+        planner: Planner, prompts: PromptLibrary, options: DeliberationOptions = DeliberationOptions(), recognisers: [TaskRecogniser] = []
     ) {
         self.planner = planner
         self.prompts = prompts
         self.options = options
         self.recognisers = recognisers
-        self.clock = clock
     }
 
     /// The task for `question`.
@@ -35,14 +36,16 @@ public struct DeliberateMode: Sendable {
         return StepByStepTask(question: question, history: history, planner: planner, prompts: prompts)
     }
 
-    /// Searches for an answer to `question` (after the earlier turns `history`).
+    /// Searches for an answer to `question` (after the earlier turns `history`),
+    /// within the budget of `options` and `deadline` (stopping it answers with the
+    /// best so far).
     public func answer(
-        _ question: String, history: [Message] = [], control: DeliberationControl = DeliberationControl(),
+        _ question: String, history: [Message] = [], deadline: Deadline = .unlimited(),
         onProgress: @escaping @Sendable (DeliberationProgress) -> Void = { _ in }
     ) async throws -> AgentAnswer {
         let task = try task(for: question, history: history)
-        let search = Deliberation(model: planner.model, options: options, clock: clock)
-        let result = try await search.run(task, control: control, onProgress: onProgress)
+        let search = Deliberation(model: planner.model, options: options)
+        let result = try await search.run(task, deadline: deadline, onProgress: onProgress)
         let files = result.steps.flatMap(\.files)
         return AgentAnswer(
             answer: result.answer, mode: .deliberate, steps: result.steps, files: files, tokens: result.tokens, seconds: result.seconds,

@@ -1,3 +1,4 @@
+import AgentTools
 import Foundation
 
 /// Tree-of-thought search within a wall-clock budget ("system 2").
@@ -11,23 +12,26 @@ import Foundation
 /// verified answer, when finished answers agree, when the budget is spent or when
 /// asked to; it always answers, from the best path it has.
 public struct Deliberation: Sendable {
+    /// The model that writes and judges the thoughts.
     public let model: any LanguageModel
+    /// The shape of the search and its budget.
     public var options: DeliberationOptions
-    public var clock: any DeliberationClock
 
-    public init(model: any LanguageModel, options: DeliberationOptions = DeliberationOptions(), clock: any DeliberationClock = WallClock()) {
+    /// A search with `model`, shaped by `options`.
+    public init(model: any LanguageModel, options: DeliberationOptions = DeliberationOptions()) {
         self.model = model
         self.options = options
-        self.clock = clock
     }
 
-    /// Searches `task` and answers. `control` can end the search early (it then
-    /// answers with the best so far); `onProgress` hears after every thought.
+    /// Searches `task` and answers. The search ends when `options.budget` is spent
+    /// or `deadline` passes, whichever comes first, timed on `deadline`'s clock;
+    /// stopping `deadline` ends it early too (it then answers with the best so
+    /// far). `onProgress` hears after every thought.
     public func run(
-        _ task: any DeliberationTask, control: DeliberationControl = DeliberationControl(),
+        _ task: any DeliberationTask, deadline: Deadline = .unlimited(),
         onProgress: @escaping @Sendable (DeliberationProgress) -> Void = { _ in }
     ) async throws -> DeliberationResult {
-        var search = try await SearchState(task: task, model: model, options: options, clock: clock, control: control)
+        var search = try await SearchState(task: task, model: model, options: options, deadline: deadline)
         try await search.grow(onProgress: onProgress)
         return try await search.conclude()
     }

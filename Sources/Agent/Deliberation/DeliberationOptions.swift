@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The shape and limits of a search.
 public struct DeliberationOptions: Sendable {
     /// Wall-clock time for the whole search; the answer comes when it is spent (or
@@ -43,33 +41,6 @@ public struct DeliberationOptions: Sendable {
         self.scale = scale
         self.valueAlternatives = valueAlternatives
     }
-}
-
-/// Where the search reads the time: the real clock, or one a test moves by hand.
-public protocol DeliberationClock: Sendable {
-    /// Time since an arbitrary fixed origin.
-    var now: Duration { get }
-}
-
-/// The real, monotonic clock.
-public struct WallClock: DeliberationClock {
-    private let origin = ContinuousClock.now
-
-    public init() {}
-
-    public var now: Duration { ContinuousClock.now - origin }
-}
-
-/// Asks a running search to stop and answer with the best it has (Ctrl-C).
-public final class DeliberationControl: Sendable {
-    private let stopped = Atomic<Bool>(false)
-
-    public init() {}
-
-    /// Ends the search at the next token; it answers with the best so far.
-    public func stop() { stopped.store(true, ordering: .relaxed) }
-
-    public var isStopped: Bool { stopped.load(ordering: .relaxed) }
 }
 
 /// How a search is going, after each expanded state: for a live progress line.

@@ -1,3 +1,5 @@
+import AgentTools
+
 /// A kind of question the search can work on. The task lays out the context, has
 /// the model write each thought and checks what can be checked; the search
 /// (`Deliberation`) decides which thoughts to grow. Neither knows the other's
@@ -38,24 +40,22 @@ public protocol DeliberationTask: Sendable {
 public struct ThoughtSampling: Sendable {
     /// 0 is greedy.
     public var temperature: Double
+    /// The sampler's seed: each proposal its own, so that proposals differ.
     public var seed: UInt64
-    /// Wall-clock instant after which generation must stop.
-    public var deadline: ContinuousClock.Instant
-    /// False when the search wants generation to stop (time is up, or a stop was
-    /// requested); checked between tokens.
-    public var keepGoing: @Sendable () -> Bool
+    /// When generation must stop: the search's budget ends or a stop is requested
+    /// (`isPast`, checked between tokens).
+    public var deadline: Deadline
     /// The thoughts already written from this state: a task that can may steer
     /// away from them (sampling without replacement) instead of writing one again.
     public var siblings: [String]
 
+    /// Sampling for one thought, ending at `deadline`.
     public init(
-        temperature: Double, seed: UInt64, deadline: ContinuousClock.Instant, keepGoing: @escaping @Sendable () -> Bool,
-        siblings: [String] = []
+        temperature: Double, seed: UInt64, deadline: Deadline, siblings: [String] = []
     ) {
         self.temperature = temperature
         self.seed = seed
         self.deadline = deadline
-        self.keepGoing = keepGoing
         self.siblings = siblings
     }
 }

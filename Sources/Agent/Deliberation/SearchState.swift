@@ -7,10 +7,9 @@ struct SearchState {
     let task: any DeliberationTask
     let model: any LanguageModel
     let options: DeliberationOptions
-    let clock: any DeliberationClock
-    let control: DeliberationControl
+    /// When the search ends: the budget from its start, or the caller's stop.
+    let deadline: Deadline
     let started: Duration
-    let deadline: Duration
 
     var tree = ThoughtTree()
     /// The session holding each live state's context (the root's included).
@@ -30,23 +29,23 @@ struct SearchState {
     var agreed = false
 
     init(
-        task: any DeliberationTask, model: any LanguageModel, options: DeliberationOptions, clock: any DeliberationClock,
-        control: DeliberationControl
+        task: any DeliberationTask, model: any LanguageModel, options: DeliberationOptions, deadline: Deadline
     ) async throws {
         self.task = task
         self.model = model
         self.options = options
-        self.clock = clock
-        self.control = control
-        started = clock.now
-        deadline = started + options.budget
+        started = deadline.clock.now
+        self.deadline = deadline.limited(to: options.budget)
         let root = try await model.makeSession()
         try await task.begin(in: root)
         sessions[0] = root
         valuePreamble = try task.valuePreamble()
     }
 
-    var timeLeft: Bool { clock.now < deadline && !control.isStopped }
+    var timeLeft: Bool { !deadline.isPast }
+
+    /// The time on the search's clock.
+    var now: Duration { deadline.clock.now }
 
     // MARK: - Growing the tree
 
@@ -95,7 +94,7 @@ struct SearchState {
             let branch = try await session.fork()
             let seed = options.seed &+ UInt64(id) &* 1_000_003 &+ UInt64(round * options.proposals + index)
             let (task, sampling) = (task, sampling(seed: seed, siblings: seen))
-            let thought = try await withinBudget { try await task.writeThought(after: path, in: branch, sampling: sampling) } ?? nil
+            let thought = try await deadline.race { try await task.writeThought(after: path, in: branch, sampling: sampling) } ?? nil
             // The same thought again adds nothing to grow, but the same answer again
             // is another vote for it.
             guard let thought, seen.insert(thought.text.trimmingCharacters(in: .newlines)).inserted || thought.answer != nil else {
@@ -134,38 +133,7 @@ struct SearchState {
     }
 
     func sampling(seed: UInt64, siblings: Set<String>) -> ThoughtSampling {
-        let clock = clock
-        let deadline = deadline
-        let control = control
-        return ThoughtSampling(
-            temperature: options.temperature, seed: seed, deadline: ContinuousClock.now + (deadline - clock.now),
-            keepGoing: { clock.now < deadline && !control.isStopped }, siblings: siblings.sorted())
-    }
-
-    /// Runs `work`, cancelling it when the budget ends or a stop is requested; nil
-    /// then. A call that does not watch the clock itself — a remote server reading a
-    /// long prompt, which streams nothing meanwhile — is cut short too.
-    func withinBudget<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T? {
-        let (clock, deadline, control) = (clock, deadline, control)
-        return try await withThrowingTaskGroup(of: BudgetRace<T>.self) { group in
-            group.addTask { .work(try await work()) }
-            group.addTask {
-                while clock.now < deadline, !control.isStopped {
-                    try await Task.sleep(for: .milliseconds(20))
-                }
-                return .budget
-            }
-            defer { group.cancelAll() }
-            do {
-                switch try await group.next() {
-                case .work(let value)?: return value
-                default: return nil
-                }
-            } catch where !Task.isCancelled && (clock.now >= deadline || control.isStopped) {
-                // The work gave up because the budget ended meanwhile.
-                return nil
-            }
-        }
+        ThoughtSampling(temperature: options.temperature, seed: seed, deadline: deadline, siblings: siblings.sorted())
     }
 
     // MARK: - Judging states
@@ -189,14 +157,14 @@ struct SearchState {
         if valueSession == nil {
             let session = try await model.makeSession()
             valueSession = session
-            guard try await withinBudget({ try await session.start(preamble, assistantPrefix: "", stablePrefix: preamble.count) }) != nil else {
+            guard try await deadline.race({ try await session.start(preamble, assistantPrefix: "", stablePrefix: preamble.count) }) != nil else {
                 return nil
             }
         }
         guard let base = valueSession else { return nil }
         let branch = try await base.fork()
         let request = GenerationRequest(maximumTokens: 1, alternatives: options.valueAlternatives)
-        let outcome = try await withinBudget {
+        let outcome = try await deadline.race {
             try await branch.start(preamble + [Message(.user, question)], assistantPrefix: "", stablePrefix: preamble.count)
             return try await branch.generate(request) { _ in true }
         }
@@ -235,7 +203,7 @@ struct SearchState {
 
     var progress: DeliberationProgress {
         DeliberationProgress(
-            elapsed: clock.now - started, budget: options.budget, expanded: expansions.values.reduce(0, +), thoughts: tree.nodes.count - 1,
+            elapsed: now - started, budget: options.budget, expanded: expansions.values.reduce(0, +), thoughts: tree.nodes.count - 1,
             bestScore: tree.nodes.dropFirst().map(\.score).max() ?? 0, depth: tree.nodes.map(\.depth).max() ?? 0,
             answers: tree.nodes.filter { $0.answer != nil && $0.verified != false }.count)
     }
@@ -259,9 +227,9 @@ struct SearchState {
         }
         var stoppedBy: StopReason?
         if solution == nil, !agreed {
-            if control.isStopped {
+            if deadline.isStopped {
                 stoppedBy = .stopRequest
-            } else if clock.now >= deadline {
+            } else if deadline.timeIsUp {
                 stoppedBy = .budget(options.budget)
             }
         }
@@ -269,12 +237,6 @@ struct SearchState {
         return DeliberationResult(
             answer: task.answer(from: path, finished: finished), path: tree.pathIDs(to: chosen), tree: tree, solved: solution != nil,
             finished: finished, votes: groups.mapValues(\.weight), stoppedBy: stoppedBy, steps: path.flatMap(\.steps), tokens: spent,
-            expanded: expansions.values.reduce(0, +), seconds: (clock.now - started).inSeconds)
+            expanded: expansions.values.reduce(0, +), seconds: (now - started).inSeconds)
     }
-}
-
-/// Which ended first: the work, or the budget.
-private enum BudgetRace<T: Sendable>: Sendable {
-    case work(T)
-    case budget
 }

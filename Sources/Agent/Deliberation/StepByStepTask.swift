@@ -33,9 +33,9 @@ public struct StepByStepTask: DeliberationTask {
         var writer = planner
         writer.options.temperature = sampling.temperature
         writer.options.seed = sampling.seed
-        let line = try await writer.writeLine(in: session, deadline: sampling.deadline, keepGoing: sampling.keepGoing)
+        let line = try await writer.writeLine(in: session, deadline: sampling.deadline)
         // A line cut short by the clock or a stop request is not a thought.
-        guard line.stoppedBy == nil || line.endsAnswer && sampling.keepGoing() else { return nil }
+        guard line.stoppedBy == nil || line.endsAnswer && !sampling.deadline.isPast else { return nil }
         let said = line.answer.trimmingCharacters(in: .whitespacesAndNewlines)
         if said.isEmpty && line.steps.isEmpty && !line.endsAnswer { return nil }
         let checks = ArithmeticClaims.check(said)

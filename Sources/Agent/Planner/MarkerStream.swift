@@ -1,9 +1,11 @@
+import AgentTools
 import Foundation
 import Synchronization
 
 /// The bridge between a streaming generation and the marker parser: each piece of
 /// text the model writes is parsed at once, answer text is passed on for display,
-/// and generation is told to stop when a call is complete or time is up.
+/// and generation is told to stop when a call is complete, time is up or a stop
+/// was requested.
 final class MarkerStream: Sendable {
     private struct State {
         var parser: MarkerStreamParser
@@ -12,17 +14,14 @@ final class MarkerStream: Sendable {
     }
 
     private let state: Mutex<State>
-    private let deadline: ContinuousClock.Instant
-    private let keepGoing: @Sendable () -> Bool
+    private let deadline: Deadline
     private let onEvent: @Sendable (AssistantEvent) -> Void
 
     init(
-        parser: MarkerStreamParser, deadline: ContinuousClock.Instant, keepGoing: @escaping @Sendable () -> Bool = { true },
-        onEvent: @escaping @Sendable (AssistantEvent) -> Void
+        parser: MarkerStreamParser, deadline: Deadline, onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) {
         state = Mutex(State(parser: parser))
         self.deadline = deadline
-        self.keepGoing = keepGoing
         self.onEvent = onEvent
     }
 
@@ -40,7 +39,7 @@ final class MarkerStream: Sendable {
             default: false
             }
         }
-        return !callWritten && !looping && ContinuousClock.now < deadline && keepGoing()
+        return !callWritten && !looping && !deadline.isPast
     }
 
     /// The parser as the generation left it, and the events it produced.

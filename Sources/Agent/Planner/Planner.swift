@@ -34,14 +34,16 @@ public struct Planner: Sendable {
     }
 
     /// Answers `question`, after the earlier turns `history`, in `session` (a new one
-    /// if nil). `onEvent` receives answer text and tool activity as they happen.
+    /// if nil). `onEvent` receives answer text and tool activity as they happen. The
+    /// run ends by `options.timeLimit` or `deadline`, whichever comes first; stopping
+    /// `deadline` ends it with the answer so far.
     public func answer(
-        _ question: String, history: [Message] = [], session existing: (any LanguageModelSession)? = nil,
+        _ question: String, history: [Message] = [], session existing: (any LanguageModelSession)? = nil, deadline: Deadline = .unlimited(),
         onEvent: @escaping @Sendable (AssistantEvent) -> Void = { _ in }
     ) async throws -> AgentAnswer {
         let clock = ContinuousClock()
         let started = clock.now
-        let deadline = started + options.timeLimit
+        let deadline = deadline.limited(to: options.timeLimit)
         let (messages, stablePrefix) = try conversation(for: question, history: history)
         let session: any LanguageModelSession
         if let given = existing {
@@ -77,16 +79,13 @@ public struct Planner: Sendable {
     /// Writes one line of the answer in `session`, which holds the conversation and
     /// the answer so far, running the tools the model calls on the way: a thought,
     /// for deliberation. Sampling follows `options`; generation stops at the end of
-    /// the line, the end of the turn, a limit, `deadline` or when `keepGoing` says no.
+    /// the line, the end of the turn, a limit, or when `deadline` passes or is stopped.
     /// Tool calls are written as inline markers (a line of a Hermes exchange cannot
     /// be continued in place).
-    public func writeLine(
-        in session: any LanguageModelSession, deadline: ContinuousClock.Instant,
-        keepGoing: @escaping @Sendable () -> Bool = { true }
-    ) async throws -> AnswerLine {
+    public func writeLine(in session: any LanguageModelSession, deadline: Deadline) async throws -> AnswerLine {
         var run = makeRun(format: .inline)
         var turn = Turn(messages: [], stablePrefix: 0)
-        try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: true, keepGoing: keepGoing) { _ in }
+        try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: true) { _ in }
         return AnswerLine(
             text: turn.text, answer: run.visibleText, steps: run.steps, endsAnswer: !turn.endedLine,
             tokens: run.generatedTokens, stoppedBy: run.stoppedBy)
@@ -110,19 +109,18 @@ public struct Planner: Sendable {
     /// The loop: generate → parse → run the tool → append its result, until the
     /// model ends its turn (or, `lineByLine`, its line) or a limit is reached.
     private func write(
-        in session: any LanguageModelSession, run: inout PlannerRun, turn: inout Turn, deadline: ContinuousClock.Instant,
-        lineByLine: Bool, keepGoing: @escaping @Sendable () -> Bool = { true }, onEvent: @escaping @Sendable (AssistantEvent) -> Void
+        in session: any LanguageModelSession, run: inout PlannerRun, turn: inout Turn, deadline: Deadline,
+        lineByLine: Bool, onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws {
-        let clock = ContinuousClock()
         let lineEnd = "\n"
         let stopStrings = run.stopStrings + (lineByLine ? [lineEnd] : [])
         loop: while true {
-            if let limit = run.limitReached(options: options, now: clock.now, deadline: deadline) {
+            if let limit = run.limitReached(options: options, deadline: deadline) {
                 run.stoppedBy = limit
                 break
             }
             // Let the model write until it opens (or, unconstrained, closes) a marker.
-            let stream = MarkerStream(parser: run.parser, deadline: deadline, keepGoing: keepGoing, onEvent: onEvent)
+            let stream = MarkerStream(parser: run.parser, deadline: deadline, onEvent: onEvent)
             let request = GenerationRequest(
                 maximumTokens: options.maximumTokens - run.generatedTokens, temperature: options.temperature,
                 seed: options.seed &+ UInt64(run.steps.count), stopStrings: stopStrings)
@@ -162,10 +160,10 @@ public struct Planner: Sendable {
 
             guard let call = run.firstCall(in: events) else {
                 if lineByLine, case .stopString(lineEnd) = outcome.stopReason { continue }
-                let limit = run.limitReached(options: options, now: clock.now, deadline: deadline)
+                let limit = run.limitReached(options: options, deadline: deadline)
                 switch outcome.stopReason {
                 case .cancelled where !events.contains(.inventedResult):
-                    run.stoppedBy = Task.isCancelled ? .cancellation : limit ?? (keepGoing() ? .repetition : .stopRequest)
+                    run.stoppedBy = Task.isCancelled ? .cancellation : limit ?? (deadline.isStopped ? .stopRequest : .repetition)
                 case .maximumTokens:
                     run.stoppedBy = limit
                 default:
@@ -209,7 +207,7 @@ public struct Planner: Sendable {
     /// After an opening marker: the model writes the call's input, restricted to the
     /// tool's alphabet, up to the closing marker. Returns the text added to the turn.
     private func writeInput(
-        of toolName: String, in session: any LanguageModelSession, run: inout PlannerRun, deadline: ContinuousClock.Instant,
+        of toolName: String, in session: any LanguageModelSession, run: inout PlannerRun, deadline: Deadline,
         events: inout [MarkerStreamParser.Event], onEvent: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws -> String {
         let tool = tools.first { $0.name == toolName }
@@ -225,7 +223,7 @@ public struct Planner: Sendable {
         let request = GenerationRequest(
             maximumTokens: max(budget, 1), temperature: options.temperature, seed: options.seed, stopStrings: [closing],
             constraint: constraint)
-        let outcome = try await session.generate(request) { _ in ContinuousClock.now < deadline }
+        let outcome = try await session.generate(request) { _ in !deadline.timeIsUp }
         run.generatedTokens += outcome.tokenCount
         if case .stopString = outcome.stopReason {
             events += run.feed(outcome.text + closing, onEvent: onEvent)
@@ -239,7 +237,7 @@ public struct Planner: Sendable {
 
     /// Runs a call; a missing tool, a malformed call or a tool's failure becomes a
     /// result the model reads. Only cancellation is thrown.
-    private func perform(_ call: Result<ToolCall, MalformedCall>, deadline: ContinuousClock.Instant) async throws -> AgentStep {
+    private func perform(_ call: Result<ToolCall, MalformedCall>, deadline: Deadline) async throws -> AgentStep {
         let clock = ContinuousClock()
         let started = clock.now
         let toolCall: ToolCall
@@ -255,7 +253,7 @@ public struct Planner: Sendable {
             let names = tools.map(\.name).joined(separator: ", ")
             return AgentStep(tool: toolCall.tool, input: toolCall.input, output: "error: there is no tool '\(toolCall.tool)'; the tools are \(names)", ok: false, ms: 0)
         }
-        let context = ToolContext(outputDirectory: options.outputDirectory, deadline: min(started + options.toolTimeout, deadline))
+        let context = ToolContext(outputDirectory: options.outputDirectory, deadline: deadline.limited(to: options.toolTimeout))
         let result: ToolResult
         do {
             result = try await tool.run(toolCall.input, context: context)

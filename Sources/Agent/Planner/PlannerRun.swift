@@ -33,8 +33,9 @@ struct PlannerRun {
         }
     }
 
-    func limitReached(options: PlannerOptions, now: ContinuousClock.Instant, deadline: ContinuousClock.Instant) -> StopReason? {
-        if now >= deadline { return .timeLimit }
+    /// The limit reached, if any: time (a stop request is not a limit) or tokens.
+    func limitReached(options: PlannerOptions, deadline: Deadline) -> StopReason? {
+        if deadline.timeIsUp { return .timeLimit }
         if generatedTokens >= options.maximumTokens { return .tokenLimit(options.maximumTokens) }
         return nil
     }

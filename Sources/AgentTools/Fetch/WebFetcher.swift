@@ -42,8 +42,9 @@ public struct WebFetcher: Tool {
     }
 
     /// The page at `input` as the model reads it. Throws `FetchError`, or
-    /// `CancellationError` when the task is cancelled (the transfer is aborted).
-    public func fetch(_ input: String, deadline: ContinuousClock.Instant? = nil) async throws -> String {
+    /// `CancellationError` when the task is cancelled (the transfer is aborted). The
+    /// transfer gives up when `deadline`'s time is up, if that comes before the total timeout.
+    public func fetch(_ input: String, deadline: Deadline = .unlimited()) async throws -> String {
         let (url, response) = try await download(FetchURL.fromInput(input), deadline: deadline)
         return try PageRenderer.render(
             url: url.displayText, contentType: response.contentType, body: response.body,
@@ -53,11 +54,11 @@ public struct WebFetcher: Tool {
     /// The 2xx answer for `url`, redirects followed (each hop checked by the guard), and
     /// the URL it finally came from. Throws `FetchError` for anything else, or
     /// `CancellationError`.
-    func download(_ start: FetchURL, deadline: ContinuousClock.Instant?) async throws -> (FetchURL, HTTPResponse) {
+    func download(_ start: FetchURL, deadline: Deadline) async throws -> (FetchURL, HTTPResponse) {
         let clock = ContinuousClock()
         let started = clock.now
         var totalTimeout = options.totalTimeout
-        if let deadline { totalTimeout = min(totalTimeout, deadline - started) }
+        if let remaining = deadline.remaining { totalTimeout = min(totalTimeout, remaining) }
         var url = start
         var redirects = 0
         while true {

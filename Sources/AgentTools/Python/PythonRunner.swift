@@ -95,7 +95,7 @@ public actor PythonRunner: Tool {
         try Task.checkCancellation()
         await acquire()
         defer { release() }
-        if let deadline = context.deadline, deadline <= .now {
+        if context.deadline.timeIsUp {
             return ToolResult(text: "error: no time was left to run the code", ok: false)
         }
         let directory: String
@@ -111,7 +111,7 @@ public actor PythonRunner: Tool {
             discardWorker()
         }
         let (worker, note): (WorkerProcess, String?)
-        switch try await prepare(deadline: context.deadline) {
+        switch try await prepare(deadline: context.deadline.wallInstant) {
         case .failed(let result): return result
         case .ready(let readyWorker, let readyNote): (worker, note) = (readyWorker, readyNote ?? folderNote)
         }
@@ -119,7 +119,7 @@ public actor PythonRunner: Tool {
         let clock = ContinuousClock()
         let started = clock.now
         var limit = configuration.limits.timeout
-        if let deadline = context.deadline { limit = min(limit, deadline - started) }
+        if let remaining = context.deadline.remaining { limit = min(limit, remaining) }
         guard limit > .zero else { return ToolResult(text: "error: no time was left to run the code", ok: false) }
         let request = WorkerRequest(
             kind: .run, code: input, directory: directory, cpuSeconds: configuration.limits.cpuTime.inSeconds)

@@ -62,7 +62,7 @@ public struct Game24Task: DeliberationTask {
         let request = GenerationRequest(
             maximumTokens: 12, temperature: sampling.temperature, seed: sampling.seed, stopStrings: ["=", "\n"],
             constraint: candidates.map { ChoiceConstraint(choices: moves, candidates: $0) })
-        let outcome = try await session.generate(request) { _ in sampling.keepGoing() }
+        let outcome = try await session.generate(request) { _ in !sampling.deadline.isPast }
         guard case .stopString("=") = outcome.stopReason, let move = Game24Move(outcome.text) else { return nil }
 
         let computed = (try? calculator.evaluate(move.text)) ?? "error"

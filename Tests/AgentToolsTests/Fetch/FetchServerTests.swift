@@ -106,7 +106,7 @@ struct FetchServerTests {
         // process keep the cooperative threads busy for seconds at a time).
         #expect(ContinuousClock.now - started < .seconds(20))
         let deadline = try await WebFetcher(options: FetchOptions(allowedPrivateEndpoints: [server.endpoint]))
-            .run(server.url("/slow"), context: ToolContext(deadline: .now + .milliseconds(300)))
+            .run(server.url("/slow"), context: ToolContext(deadline: .after(.milliseconds(300))))
         #expect(deadline.text.hasPrefix("error: the page took longer than 0."))
     }
 
