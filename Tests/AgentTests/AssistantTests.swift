@@ -112,6 +112,33 @@ struct AssistantTests {
         #expect(await assistant.history == [Message(.user, "Take your time: which label?"), Message(.assistant, "24")])
     }
 
+    @Test func aSearchRunsOnTheClockOfTheTurnsDeadline() async throws {
+        let clock = ManualClock()
+        let model = TreeModel(clock: clock, cost: .seconds(1)) { _, seed in "S\(seed % 1_000_003)" }
+        let policy = DeliberationPolicy(budget: .seconds(5), recognisers: [{ _ in LabelTask() }], options: DeliberationOptions(proposals: 2))
+        let assistant = Self.assistant(model, deliberation: policy)
+        let events = try await Self.collect(assistant.ask("Which label?", deadline: .unlimited(on: clock)))
+        #expect(Self.kinds(events) == ["progress", "stopped", "answer"])
+        guard case .answer(let answer) = events.last else { Issue.record("no answer"); return }
+        #expect(answer.stoppedBy == .budget(.seconds(5)))
+        // One generation late at most, by the clock the deadline carried.
+        #expect(clock.now >= .seconds(5) && clock.now <= .seconds(6))
+    }
+
+    @Test func stoppingTheTurnsDeadlineAnswersASearchWithTheBestSoFar() async throws {
+        let clock = ManualClock()
+        let deadline = Deadline.unlimited(on: clock)
+        let model = TreeModel(clock: clock, afterGeneration: { if $0 == 3 { deadline.stop() } }) { _, seed in "S\(seed % 1_000_003)" }
+        let policy = DeliberationPolicy(budget: .seconds(1000), recognisers: [{ _ in LabelTask() }], options: DeliberationOptions(proposals: 2))
+        let assistant = Self.assistant(model, deliberation: policy)
+        let events = try await Self.collect(assistant.ask("Which label?", deadline: deadline))
+        #expect(Self.kinds(events) == ["progress", "stopped", "answer"])
+        guard case .answer(let answer) = events.last else { Issue.record("no answer"); return }
+        #expect(answer.mode == .deliberate && answer.stoppedBy == .stopRequest)
+        #expect(answer.answer.hasPrefix("partial: "))
+        #expect(model.generations.withLock { $0 } == 3)
+    }
+
     @Test func cancellingTheReaderStopsTheTurnAndTheNextTurnRuns() async throws {
         let model = ScriptedModel(["<python>slow()</python>", "After."])
         let assistant = Self.assistant(model, tools: [EchoTool(delay: .seconds(30))])

@@ -106,6 +106,55 @@ final class EventLog: Sendable {
     #expect(answer.answer == "echo: slow()")
 }
 
+/// A tool that notes the time its context leaves it, and may stop the caller's deadline.
+final class TimedTool: Tool {
+    let name = "python"
+    let description = "Notes the time it is given."
+    let given = Mutex<[Duration?]>([])
+    let delay: Duration
+    let stops: Deadline?
+
+    init(delay: Duration = .zero, stops: Deadline? = nil) {
+        self.delay = delay
+        self.stops = stops
+    }
+
+    func run(_ input: String, context: ToolContext) async throws -> ToolResult {
+        given.withLock { $0.append(context.deadline.remaining) }
+        stops?.stop()
+        try await Task.sleep(for: delay)
+        return ToolResult(text: "ran \(input)")
+    }
+}
+
+@Test func aDeadlineSoonerThanTheTimeLimitEndsTheRunAndBoundsEachTool() async throws {
+    let model = ScriptedModel(["<python>slow()</python>", "<python>again()</python>", "done"])
+    let tool = TimedTool(delay: .milliseconds(300))
+    let answer = try await planner(model, tools: [tool]).answer("Run it.", deadline: .after(.milliseconds(200)))
+    #expect(answer.stoppedBy?.description == "the time limit")
+    #expect(answer.steps.count == 1)
+    let given = try #require(tool.given.withLock { $0.first } ?? nil)
+    #expect(given <= .milliseconds(200))
+}
+
+@Test func eachToolHasTheToolTimeoutWhenTheDeadlineIsFurther() async throws {
+    let model = ScriptedModel(["<python>x()</python>", "done"])
+    let tool = TimedTool()
+    let answer = try await planner(model, tools: [tool], options: PlannerOptions(toolTimeout: .seconds(5))).answer("Run it.")
+    #expect(answer.stoppedBy == nil)
+    let given = try #require(tool.given.withLock { $0.first } ?? nil)
+    #expect(given <= .seconds(5) && given > .seconds(4))
+}
+
+@Test func stoppingTheDeadlineEndsTheRunWithTheAnswerSoFar() async throws {
+    let deadline = Deadline.unlimited()
+    let model = ScriptedModel(["<python>stop()</python>", "More text that is never written.", "done"])
+    let answer = try await planner(model, tools: [TimedTool(stops: deadline)]).answer("Run it.", deadline: deadline)
+    #expect(answer.stoppedBy == .stopRequest)
+    #expect(answer.steps.count == 1)
+    #expect(!answer.answer.contains("never written"))
+}
+
 @Test func aRepeatedCallEndsTheLoop() async throws {
     let model = ScriptedModel(["<calc>2*3</calc>", "<calc>2*3</calc>", "<calc>2*3</calc>"])
     let answer = try await planner(model).answer("2*3?")
