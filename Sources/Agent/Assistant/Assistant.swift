@@ -37,9 +37,8 @@ public actor Assistant {
     public private(set) var options: PlannerOptions
     private var planner: Planner
     private var session: (any LanguageModelSession)?
-    /// One turn at a time: set while a turn (or a reset) runs; the others wait here.
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// One turn at a time: a turn (or a reset) holds it; the others wait here.
+    private let turns = TurnQueue()
 
     /// A chat keeps 24 messages of history: enough for several turns with tool
     /// results, little enough for a small model's context.
@@ -100,8 +99,8 @@ public actor Assistant {
     /// Forgets the conversation: the history, the model's evaluated context and the
     /// Python session's variables.
     public func reset() async throws {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         history = []
         session = nil
         if let python = toolbox.python { _ = try await python.reset() }
@@ -109,8 +108,8 @@ public actor Assistant {
 
     /// Offers the tools, or not, from the next question on.
     public func setToolsEnabled(_ enabled: Bool) async {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         toolsEnabled = enabled
         planner = Self.planner(model: model, tools: enabled ? toolbox.tools : [], prompts: prompts, options: options)
     }
@@ -123,8 +122,8 @@ public actor Assistant {
     private func answer(
         _ question: String, thinking: Duration?, deadline: Deadline, emit: @escaping @Sendable (AssistantEvent) -> Void
     ) async throws -> AgentAnswer {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         let answer: AgentAnswer
         if let budget = deliberation.budget(for: question, requested: thinking) {
             let mode = deliberation.mode(planner: planner, budget: budget)
@@ -153,22 +152,6 @@ public actor Assistant {
         var kept = Array((history + answer.conversation).suffix(maximumHistoryMessages))
         while let first = kept.first, first.role != .user { kept.removeFirst() }
         history = kept
-    }
-
-    private func acquire() async {
-        guard busy else {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    private func release() {
-        if waiting.isEmpty {
-            busy = false
-        } else {
-            waiting.removeFirst().resume()
-        }
     }
 
     private static func planner(model: any LanguageModel, tools: [any Tool], prompts: PromptLibrary, options: PlannerOptions) -> Planner {

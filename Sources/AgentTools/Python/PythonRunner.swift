@@ -47,8 +47,7 @@ public actor PythonRunner: Tool {
     /// The isolation the last worker reported when it started.
     public private(set) var sandboxStatus: PythonSandboxStatus?
     /// Calls are served one at a time: one worker, one conversation.
-    private var busy = false
-    private var waiting: [CheckedContinuation<Void, Never>] = []
+    private let turns = TurnQueue()
 
     public init(configuration: PythonConfiguration = PythonConfiguration()) {
         self.configuration = configuration
@@ -78,8 +77,8 @@ public actor PythonRunner: Tool {
     /// Starts a worker if needed and waits until it has loaded numpy and matplotlib.
     /// Throws `PythonToolError` if it cannot start, or `CancellationError`.
     public func waitUntilReady() async throws {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         if case .failed(let result) = try await prepare(deadline: nil) {
             // The result reads "error: the Python worker could not start: REASON".
             let prefix = "error: \(PythonToolError.cannotStart(""))"
@@ -93,8 +92,8 @@ public actor PythonRunner: Tool {
     public func run(_ input: String, context: ToolContext) async throws -> ToolResult {
         if input.trimmingCharacters(in: .whitespacesAndNewlines) == "%reset" { return try await reset() }
         try Task.checkCancellation()
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         if context.deadline.timeIsUp {
             return ToolResult(text: "error: no time was left to run the code", ok: false)
         }
@@ -143,8 +142,8 @@ public actor PythonRunner: Tool {
     /// Empties the session's namespace and closes its figures; imported modules stay
     /// loaded. Throws only `CancellationError`.
     public func reset() async throws -> ToolResult {
-        await acquire()
-        defer { release() }
+        await turns.acquire()
+        defer { turns.release() }
         let cleared = ToolResult(text: "the Python state (variables and figures) was cleared")
         guard let worker, workerReady, worker.isRunning else {
             discardWorker()  // a new worker starts empty
@@ -315,23 +314,6 @@ public actor PythonRunner: Tool {
             }
         } onCancel: {
             flag.cancel()
-        }
-    }
-
-    private func acquire() async {
-        guard busy else {
-            busy = true
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    /// Hands the turn to the next waiting call, if any.
-    private func release() {
-        if waiting.isEmpty {
-            busy = false
-        } else {
-            waiting.removeFirst().resume()
         }
     }
 }
