@@ -26,8 +26,11 @@ import Foundation
 /// worker). Where the kernel refuses namespaces, `sandboxStatus` says so and the code can
 /// read and write what the user can and reach the network.
 public actor PythonRunner: Tool {
+    /// The tool's name in calls: "python".
     public nonisolated let name = "python"
+    /// What the model is told the tool does.
     public nonisolated let description = "Run Python code (numpy, matplotlib) in a persistent session; returns what it printed, the value of a last expression, the error, and figures saved as PNG files."
+    /// How the worker starts, what it may use and how it is isolated.
     public nonisolated let configuration: PythonConfiguration
     /// Code a model writes in one call rarely needs more; the cap stops a rambling one.
     public nonisolated var maximumInputLength: Int { 1500 }
@@ -49,6 +52,7 @@ public actor PythonRunner: Tool {
     /// Calls are served one at a time: one worker, one conversation.
     private let turns = TurnQueue()
 
+    /// A session that starts its worker on first use (or at `start()`).
     public init(configuration: PythonConfiguration = PythonConfiguration()) {
         self.configuration = configuration
     }
