@@ -23,8 +23,11 @@ public protocol Tool: Sendable {
 }
 
 extension Tool {
+    /// Any text.
     public var inputAlphabet: Set<Character>? { nil }
+    /// 4000 characters.
     public var maximumInputLength: Int { 4000 }
+    /// Nothing to prepare.
     public func prepare() {}
 }
 
@@ -53,6 +56,7 @@ public struct ToolResult: Sendable, Codable, Equatable {
     /// Paths of files the tool wrote (e.g. figures), in the order written.
     public var files: [String]
 
+    /// A result the model reads as `text`; a success with no files unless told otherwise.
     public init(text: String, ok: Bool = true, files: [String] = []) {
         self.text = text
         self.ok = ok

@@ -6,7 +6,9 @@ import Synchronization
 /// The local engine as a planner's `LanguageModel`: a loaded GGUF model whose
 /// sessions run on a serial queue of their own (never on the cooperative pool).
 public final class LocalLanguageModel: LanguageModel {
+    /// The loaded model.
     public let model: Model
+    /// The name reports give the model, e.g. its file's name.
     public let name: String
     /// Positions per session.
     public let contextLength: Int
@@ -16,6 +18,7 @@ public final class LocalLanguageModel: LanguageModel {
     let queue = DispatchQueue(label: "ponder.inference", qos: .userInitiated)
     private let vocabularyCache = Mutex<TokenVocabulary?>(nil)
 
+    /// Wraps `model`; `contextLength` defaults to the model's own default.
     public init(model: Model, name: String, contextLength: Int? = nil, promptCache: PromptCache? = PromptCache()) {
         self.model = model
         self.name = name
@@ -47,6 +50,7 @@ public final class LocalLanguageModel: LanguageModel {
         }
     }
 
+    /// A new, empty session of `contextLength` positions.
     public func makeSession() async throws -> any LanguageModelSession {
         // The KV cache is paged: making a session allocates nothing large.
         LocalSession(owner: self, inference: try model.makeSession(contextLength: contextLength))

@@ -21,16 +21,23 @@ public final class RemoteLanguageModel: LanguageModel {
     /// on first use and takes the first it lists.
     public let apiModel: String?
     private let resolvedModel = Mutex<String?>(nil)
+    /// Sent as a bearer token with each request; nil sends none.
     public let apiKey: String?
+    /// Chat completions, or text completions with a prompt rendered here.
     public let endpoint: RemoteEndpoint
+    /// The tool-call format the served model was trained on, as given; nil if unknown.
     public let nativeToolCallFormat: ToolCallFormat?
     /// Seconds the server may stay silent (connecting, before the first token, between tokens).
     public let timeout: Int
     let client: HTTPClient
 
+    /// The model name given, else the one the server listed, else the base URL.
     public var name: String { apiModel ?? resolvedModel.withLock { $0 } ?? "the model at \(baseURL)" }
+    /// Always nil: a remote model's tokens cannot be constrained.
     public var vocabulary: TokenVocabulary? { nil }
 
+    /// The model behind the OpenAI API at `baseURL` (trailing slashes dropped); throws
+    /// when that is not an http or https URL with a host. Sends no request.
     public init(
         baseURL: String, apiModel: String? = nil, apiKey: String? = nil, endpoint: RemoteEndpoint = .chat,
         toolCallFormat: ToolCallFormat? = nil, timeout: Int = 120
@@ -65,6 +72,7 @@ public final class RemoteLanguageModel: LanguageModel {
         }
     }
 
+    /// A new, empty session.
     public func makeSession() async throws -> any LanguageModelSession {
         RemoteSession(model: self)
     }

@@ -12,6 +12,8 @@ public enum ArithmeticClaims {
         public var claimed: String
         /// The calculator's value.
         public var computed: String
+        /// True when the computed value agrees with the claimed one, to the precision
+        /// the claim is written with.
         public var holds: Bool
     }
 

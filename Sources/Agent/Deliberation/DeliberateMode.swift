@@ -69,6 +69,7 @@ public struct DeliberationReport: Codable, Sendable, Equatable {
     /// Finished answers by vote key, with their summed scores.
     public var votes: [String: Double]
 
+    /// The report of `result`, a search on the task named `task`.
     public init(_ result: DeliberationResult, task: String) {
         self.task = task
         nodes = result.tree.nodes

@@ -11,6 +11,7 @@ public struct DeliberationOptions: Sendable {
     public var maximumDepth: Int
     /// Sampling temperature of proposals: high enough that k samples differ.
     public var temperature: Double
+    /// The base seed of the samplers: each proposal derives its own from it.
     public var seed: UInt64
     /// Stop once this many finished answers agree and outweigh the rest two to one.
     public var agreement: Int
@@ -24,6 +25,7 @@ public struct DeliberationOptions: Sendable {
     /// Next-token alternatives read by the value prompt.
     public var valueAlternatives: Int
 
+    /// Options for a search; by default 30 seconds, 5 proposals per state and a beam of 3.
     public init(
         budget: Duration = .seconds(30), proposals: Int = 5, beamWidth: Int = 3, maximumDepth: Int = 8, temperature: Double = 0.8,
         seed: UInt64 = 0, agreement: Int = 3, pruneBelow: Double = 0.05, maximumExpansions: Int = 4, scale: ValueScale = .standard,
@@ -45,7 +47,9 @@ public struct DeliberationOptions: Sendable {
 
 /// How a search is going, after each expanded state: for a live progress line.
 public struct DeliberationProgress: Sendable, Equatable {
+    /// Time spent so far.
     public var elapsed: Duration
+    /// The time the search was given.
     public var budget: Duration
     /// States expanded so far.
     public var expanded: Int

@@ -80,6 +80,7 @@ public struct Thought: Sendable, Equatable {
     /// What a person reads of the thought (markers and tool results removed).
     public var answerLine: String
 
+    /// A thought as written and checked; `answerLine` defaults to `text`.
     public init(
         text: String, verified: Bool? = nil, note: String? = nil, answer: String? = nil, solves: Bool = false,
         steps: [AgentStep] = [], tokens: Int = 0, answerLine: String? = nil

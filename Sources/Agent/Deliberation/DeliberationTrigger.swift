@@ -8,6 +8,7 @@ public struct DeliberationTrigger: Sendable {
     /// The budget a phrase asks for.
     public static let defaultBudget: Duration = .seconds(30)
 
+    /// A trigger for `phrases`, matched regardless of case.
     public init(phrases: [String]) {
         self.phrases = phrases.map { $0.lowercased() }
     }

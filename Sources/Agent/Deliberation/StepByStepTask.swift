@@ -7,7 +7,9 @@ import Foundation
 /// every arithmetic claim a line states; a value prompt judges the answer so far;
 /// finished answers vote.
 public struct StepByStepTask: DeliberationTask {
+    /// The task's name in reports: "step by step".
     public let name = "step by step"
+    /// The question being answered.
     public let question: String
     /// Earlier turns of a chat.
     public let history: [Message]
@@ -24,11 +26,14 @@ public struct StepByStepTask: DeliberationTask {
         self.prompts = prompts
     }
 
+    /// Lays out the planner's conversation for the question, ready for its first line.
     public func begin(in session: any LanguageModelSession) async throws {
         let (messages, stablePrefix) = try planner.conversation(for: question, history: history, format: .inline)
         try await session.start(messages, assistantPrefix: "", stablePrefix: stablePrefix)
     }
 
+    /// The next line of the answer, its arithmetic checked; nil when the model wrote
+    /// nothing or was cut short by the deadline.
     public func writeThought(after path: [Thought], in session: any LanguageModelSession, sampling: ThoughtSampling) async throws -> Thought? {
         var writer = planner
         writer.options.temperature = sampling.temperature
@@ -57,10 +62,13 @@ public struct StepByStepTask: DeliberationTask {
             tokens: line.tokens, answerLine: said)
     }
 
+    /// The instructions and examples of `deliberate/value.md`.
     public func valuePreamble() throws -> [Message]? {
         try prompts.examples("deliberate/value.md")
     }
 
+    /// The question and the answer so far, for the value prompt to judge; nil before any
+    /// line says something.
     public func valueQuestion(after path: [Thought]) -> String? {
         let answer = Self.answerText(path.map(\.answerLine))
         guard !answer.isEmpty else { return nil }
@@ -68,6 +76,7 @@ public struct StepByStepTask: DeliberationTask {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
+    /// The finished answer, else the lines written so far.
     public func answer(from path: [Thought], finished: Bool) -> String {
         if finished, let answer = path.last?.answer { return answer }
         return Self.answerText(path.map(\.answerLine))

@@ -19,6 +19,7 @@ public struct ThoughtNode: Codable, Sendable, Equatable {
     /// What a check found, or why the branch was dropped.
     public var note: String?
 
+    /// A node as `--json` reports it.
     public init(
         id: Int, parent: Int?, text: String, score: Double, verified: Bool?, depth: Int, answer: String? = nil, note: String? = nil
     ) {
@@ -35,6 +36,7 @@ public struct ThoughtNode: Codable, Sendable, Equatable {
 
 /// The tree a search grew: every thought with its score, in the order written.
 public struct ThoughtTree: Sendable, Equatable {
+    /// Every node, the root first, in the order written: a node's index is its id.
     public private(set) var nodes: [ThoughtNode]
     /// The thought behind each node (the root's is empty).
     private(set) var thoughts: [Thought]

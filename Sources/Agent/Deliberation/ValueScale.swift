@@ -8,6 +8,7 @@ public struct ValueScale: Sendable {
     /// The words and what each is worth (0…1).
     public var words: [(word: String, value: Double)]
 
+    /// A scale of `words`, each with its value (0…1).
     public init(words: [(word: String, value: Double)]) {
         self.words = words
     }

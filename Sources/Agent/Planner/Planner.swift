@@ -12,15 +12,19 @@ import Synchronization
 /// conversation, so it can neither close itself nor open a call. Limits on steps,
 /// tokens and time always end in an answer: the best so far, marked as such.
 public struct Planner: Sendable {
+    /// The model that writes the answer.
     public let model: any LanguageModel
     /// The tools the model may call (none: a plain chat).
     public let tools: [any Tool]
+    /// Lays out the conversation: system prompt, tool list, examples, history.
     public let layout: ConversationLayout
+    /// Limits, sampling and tool-call format of each run.
     public var options: PlannerOptions
     /// Each tool's input constraint, built once for the planner's model (a pass over
     /// its whole vocabulary) and kept for every question after.
     private let constraints = ConstraintCache()
 
+    /// A planner that has `model` answer with `tools`, in conversations laid out by `layout`.
     public init(model: any LanguageModel, tools: [any Tool], layout: ConversationLayout, options: PlannerOptions = PlannerOptions()) {
         self.model = model
         self.tools = tools

@@ -12,6 +12,7 @@ public struct PlannerOptions: Sendable {
     public var maximumResultCharacters: Int
     /// 0 is greedy.
     public var temperature: Double
+    /// The sampler's seed (it matters when `temperature` is above 0).
     public var seed: UInt64
     /// The tool-call format; nil uses the model's own (Hermes when its template
     /// declares tools), else inline markers.
@@ -19,6 +20,7 @@ public struct PlannerOptions: Sendable {
     /// Where tools write files (figures); nil lets each tool choose.
     public var outputDirectory: String?
 
+    /// Options for a run; the defaults are greedy sampling, six tool calls and five minutes.
     public init(
         maximumSteps: Int = 6, maximumTokens: Int = 1024, timeLimit: Duration = .seconds(300), toolTimeout: Duration = .seconds(30),
         maximumResultCharacters: Int = 2000, temperature: Double = 0, seed: UInt64 = 0, format: ToolCallFormat? = nil,

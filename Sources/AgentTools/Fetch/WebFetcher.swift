@@ -14,7 +14,9 @@
 ///     <fetch>http://127.0.0.1/</fetch>     → error: refused: 127.0.0.1 is a loopback address (private addresses are blocked)
 ///     <fetch>https://example.com/x</fetch> → error: HTTP 404 Not Found
 public struct WebFetcher: Tool {
+    /// The tag the model writes: `<fetch>…</fetch>`.
     public let name = "fetch"
+    /// What the model reads about the tool.
     public let description = "Fetch a web page (http or https) and read it as text: title, headings, paragraphs."
 
     /// Timeouts, caps and which addresses may be reached.
@@ -25,8 +27,10 @@ public struct WebFetcher: Tool {
         Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~:/?#[]@!$&'()*+,;=%")
     }
 
+    /// One URL: 300 characters at most.
     public var maximumInputLength: Int { 300 }
 
+    /// A fetcher with `options` (by default: public addresses only).
     public init(options: FetchOptions = FetchOptions()) {
         self.options = options
     }

@@ -18,7 +18,9 @@ import Foundation
 ///
 ///     <web_search>swift structured concurrency</web_search> → 1. … — https://…
 public struct WebSearch: Tool {
+    /// The tag the model writes: `<web_search>…</web_search>`.
     public let name = "web_search"
+    /// What the model reads about the tool.
     public let description = "Search the web; returns the top results as title, URL and snippet."
 
     /// The environment variable naming the endpoint.
