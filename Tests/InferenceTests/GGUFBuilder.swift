@@ -157,3 +157,14 @@ struct GGUFBuilder {
         try Self.open(build())
     }
 }
+
+/// The description of the error loading `builder`'s file as a model, or nil when it loads.
+func loadError(_ builder: GGUFBuilder) throws -> String? {
+    let file = try builder.open()
+    do {
+        _ = try Model(file: file)
+        return nil
+    } catch {
+        return error.description
+    }
+}

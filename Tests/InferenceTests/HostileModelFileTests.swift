@@ -27,16 +27,6 @@ struct HostileModelFileTests {
         GGUFBuilder(file: try GGUFFile(path: Fixtures.path(name)))
     }
 
-    /// The description of the error loading `builder` as a model, or nil when it loads.
-    func loadError(_ builder: GGUFBuilder) throws -> String? {
-        let file = try builder.open()
-        do {
-            _ = try Model(file: file)
-            return nil
-        } catch {
-            return error.description
-        }
-    }
 
     @Test("the unedited fixture loads: the attacks below change only what they name")
     func baseline() throws {

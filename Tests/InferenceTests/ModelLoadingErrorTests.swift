@@ -31,15 +31,6 @@ struct ModelLoadingErrorTests {
         return builder
     }
 
-    func loadError(_ builder: GGUFBuilder) throws -> String? {
-        let file = try builder.open()
-        do {
-            _ = try Model(file: file)
-            return nil
-        } catch {
-            return error.description
-        }
-    }
 
     @Test("a complete synthetic model loads and runs")
     func synthetic() throws {
