@@ -150,6 +150,35 @@ extension PythonTool {
             await runner.stop()
         }
 
+        @Test("a namespace of the code's own gains nothing: the read-only mounts stay locked, no /proc can be mounted")
+        func nestedNamespace() async throws {
+            let runner = sandboxed()
+            let result = try await runner.run("""
+                import ctypes, os
+                libc = ctypes.CDLL(None, use_errno=True)
+                def attempt(value):
+                    return "ok" if value == 0 else os.strerror(ctypes.get_errno())
+                print(attempt(libc.unshare(0x10000000 | 0x00020000)))  # CLONE_NEWUSER | CLONE_NEWNS
+                print(attempt(libc.mount(None, b"/usr", None, 32 | 4096, None)))  # MS_REMOUNT | MS_BIND: read-write
+                os.makedirs("/tmp/p", exist_ok=True)
+                print(attempt(libc.mount(b"proc", b"/tmp/p", b"proc", 0, None)))
+                print(attempt(libc.umount2(b"/usr", 2)))
+                try:
+                    open("/usr/planted", "w")
+                    print("wrote /usr")
+                except OSError as error:
+                    print(error.strerror)
+                """)
+            #expect(result.text == """
+                ok
+                Operation not permitted
+                Operation not permitted
+                Invalid argument
+                Read-only file system
+                """, "\(result.text)")
+            await runner.stop()
+        }
+
         @Test("a reply the code writes to the protocol socket itself is refused, not printed")
         func forgedReply() async throws {
             let runner = sandboxed()
