@@ -1,6 +1,13 @@
 /// An HTML page read as plain text: the title, and the body's text with headings as
-/// "# …", list items as "- …", paragraphs and other blocks on their own lines, table
-/// cells separated by " | ", and whitespace collapsed.
+/// "# …", list items as "- …", paragraphs and other blocks on their own lines, each table
+/// row on a line of its own, and whitespace collapsed.
+///
+/// A table row under a header row reads "Town: Corvel; Population: 653,148" — each cell
+/// labelled with its column's header — so the row alone still says what each value is; a
+/// row whose first cell is a header cell (an infobox) reads "Population: 653,148"; other
+/// rows separate their cells with " | ". A cell holding structure (a list, a heading, a
+/// nested table, or long text in paragraphs) is a layout cell: its row is written as plain
+/// lines instead.
 ///
 /// Dropped: comments, `script`, `style`, `noscript`, `template`, `svg` and similar
 /// non-text elements, and navigation — `nav`, `aside`, and `header`/`footer` outside an
@@ -40,6 +47,8 @@ private struct HTMLScanner {
     var navigationDepth = 0
     /// Depth inside `article`/`main`, where `header`/`footer` are kept.
     var contentDepth = 0
+    /// The tables being read, innermost last.
+    var tables: [TableBuilder] = []
 
     init(_ html: [Unicode.Scalar]) { self.html = html }
 
@@ -51,10 +60,20 @@ private struct HTMLScanner {
                 let start = index
                 index += 1
                 while index < html.count, html[index] != "<" { index += 1 }
-                if navigationDepth == 0 { output.append(HTMLEntities.decode(string(start..<index))) }
+                if navigationDepth == 0 { appendText(HTMLEntities.decode(string(start..<index))) }
             }
         }
+        while !tables.isEmpty { endTable() }
         output.endLine()
+    }
+
+    /// Text goes into the open table cell, if any, else onto the current line.
+    mutating func appendText(_ text: String) {
+        if let last = tables.indices.last, tables[last].cell != nil {
+            tables[last].cell?.append(text)
+        } else {
+            output.append(text)
+        }
     }
 
     /// A tag at `index` (a "<"); comments and declarations are consumed and give a nil
@@ -113,6 +132,7 @@ private struct HTMLScanner {
         default: break
         }
         guard navigationDepth == 0 else { return }
+        if handleTable(tag) { return }
         if name == "td" || name == "th" {
             if !tag.isEnd { output.separateCell() }
         } else if blockElements.contains(name) {
@@ -126,6 +146,83 @@ private struct HTMLScanner {
                 output.preformatted += 1
             }
         }
+    }
+
+    /// Handles table structure, and blocks inside a table cell; false when `tag` is
+    /// left to the general rules.
+    mutating func handleTable(_ tag: (name: String, isEnd: Bool, selfClosing: Bool)) -> Bool {
+        let name = tag.name
+        if name == "table" {
+            if tag.isEnd {
+                if !tables.isEmpty { endTable() }
+            } else {
+                if let last = tables.indices.last, tables[last].cell != nil { breakRow() }
+                output.endLine()
+                tables.append(TableBuilder())
+            }
+            return true
+        }
+        guard let last = tables.indices.last else { return false }
+        switch name {
+        case "tr":
+            finishRow()
+            output.endLine()
+            return true
+        case "thead", "tbody", "tfoot":
+            finishRow()
+            tables[last].inHead = name == "thead" && !tag.isEnd
+            output.endLine()
+            return true
+        case "td", "th":
+            if tables[last].isLayoutRow { return false }
+            tables[last].closeCell()
+            if !tag.isEnd { tables[last].cell = LineBuilder(); tables[last].cellIsHeader = name == "th" || tables[last].inHead }
+            return true
+        default:
+            guard let cell = tables[last].cell, blockElements.contains(name) else { return false }
+            if cellBlocks.contains(name), cell.line.count < maximumCellText {
+                tables[last].cell?.append(" ")
+                return true
+            }
+            breakRow()
+            return false
+        }
+    }
+
+    /// Writes the finished row of the innermost table as its own line.
+    mutating func finishRow() {
+        guard let last = tables.indices.last else { return }
+        if tables[last].isLayoutRow {
+            tables[last].isLayoutRow = false
+            output.endLine()
+            return
+        }
+        for line in tables[last].finishRow() {
+            output.endLine()
+            output.append(line)
+            output.endLine()
+        }
+    }
+
+    /// The open cell holds structure: what the row has so far becomes plain text on the
+    /// current line, and the rest of the row follows the general rules.
+    mutating func breakRow() {
+        guard let last = tables.indices.last else { return }
+        tables[last].closeCell()
+        let cells = tables[last].cells.map(\.text).filter { !$0.isEmpty }
+        tables[last].cells = []
+        tables[last].isLayoutRow = true
+        output.endLine()
+        output.append(cells.joined(separator: " | "))
+    }
+
+    mutating func endTable() {
+        finishRow()
+        if let header = tables.removeLast().unusedHeader {
+            output.endLine()
+            output.append(header)
+        }
+        output.endLine()
     }
 
     /// Moves past the end tag `</name…>` of a raw-text element (or to the end);
@@ -165,6 +262,70 @@ private struct HTMLScanner {
 
     func collapse(_ text: String) -> String {
         text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
+
+/// Blocks that may sit inside a data cell and read there as a space ("<td><p>4</p></td>").
+private let cellBlocks: Set<String> = ["p", "div", "br", "center", "address", "figcaption", "summary", "details", "dd", "dt"]
+/// A cell with more text than this before another block is a layout cell, not data.
+private let maximumCellText = 300
+
+/// One table being read: its header row, and the row and cell under way.
+private struct TableBuilder {
+    /// The column labels, from the last row of header cells.
+    var header: [String]?
+    /// Whether a data row has been written under `header` (else it is written alone at the end).
+    var headerUsed = false
+    /// The cells of the row under way.
+    var cells: [(text: String, isHeader: Bool)] = []
+    /// The text of the open cell, if any.
+    var cell: LineBuilder?
+    var cellIsHeader = false
+    /// Inside `<thead>`, where every cell is a header.
+    var inHead = false
+    /// The row under way holds structure and is written by the general rules.
+    var isLayoutRow = false
+
+    mutating func closeCell() {
+        guard var open = cell else { return }
+        open.endLine()
+        cells.append((open.lines.joined(separator: " "), cellIsHeader))
+        cell = nil
+    }
+
+    /// The lines the finished row writes: none for a header row (kept as labels), else
+    /// the row with its cells labelled when it can be.
+    mutating func finishRow() -> [String] {
+        closeCell()
+        let row = cells
+        cells = []
+        guard row.contains(where: { !$0.text.isEmpty }) else { return [] }
+        var lines: [String] = []
+        if row.count >= 2, row.allSatisfy(\.isHeader) {
+            if let pending = unusedHeader { lines.append(pending) }
+            header = row.map(\.text)
+            headerUsed = false
+            return lines
+        }
+        if let header, header.count == row.count {
+            headerUsed = true
+            let labelled = zip(header, row.map(\.text)).filter { !$0.1.isEmpty }
+            return [labelled.map { $0.0.isEmpty ? $0.1 : "\($0.0): \($0.1)" }.joined(separator: "; ")]
+        }
+        if let pending = unusedHeader { lines.append(pending); headerUsed = true }
+        let values = row.map(\.text).filter { !$0.isEmpty }
+        if row.count >= 2, row[0].isHeader, !row[0].text.isEmpty, !row.dropFirst().contains(where: \.isHeader) {
+            lines.append("\(row[0].text): " + row.dropFirst().map(\.text).filter { !$0.isEmpty }.joined(separator: " | "))
+        } else {
+            lines.append(values.joined(separator: " | "))
+        }
+        return lines
+    }
+
+    /// The header row as plain cells, when no data row has used it.
+    var unusedHeader: String? {
+        guard let header, !headerUsed else { return nil }
+        return header.filter { !$0.isEmpty }.joined(separator: " | ")
     }
 }
 

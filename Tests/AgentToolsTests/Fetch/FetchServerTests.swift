@@ -31,8 +31,7 @@ struct FetchServerTests {
             ## Steps
             - Warm the pot
             - Add leaves
-            Tea | Minutes
-            Black | 4
+            Tea: Black; Minutes: 4
             """)
         for dropped in ["secret", "color", "Home", "banner", "comment", "Enable scripts", "Related", "Copyright"] {
             #expect(!result.text.contains(dropped), "\(dropped) should be dropped")
