@@ -95,6 +95,12 @@ struct PageDigestTests {
         #expect(digest.text == "The museum opens at nine every day.")
     }
 
+    @Test("a page of short lines only is shown as it comes")
+    func shortLinesOnly() {
+        let digest = PageDigest(fetchOutput: fetched(["Open daily", "Free entry", "Open daily"]), question: "Is it open?")
+        #expect(digest.passages == ["Open daily", "Free entry"])
+    }
+
     @Test("answer types from the question's wording")
     func answerTypes() {
         #expect(AnswerType(question: "When was the bridge built?") == .date)
@@ -105,6 +111,8 @@ struct PageDigestTests {
         #expect(AnswerType(question: "How many towns were founded before 1500?") == .quantity)
         #expect(AnswerType(question: "Who founded Corvel?") == .person)
         #expect(AnswerType(question: "Where is Corvel?") == .place)
+        #expect(AnswerType(question: "Which river flows through Corvel?") == .name)
+        #expect(AnswerType(question: "What is the name of the bridge?") == .name)
         #expect(AnswerType(question: "What is Corvel known for?") == .unknown)
     }
 

@@ -11,6 +11,9 @@ public enum AnswerType: Sendable, Equatable {
     case person
     /// A place: "where", "in which country" … — a passage naming a place besides the subject.
     case place
+    /// Something named: "which river", "what is the name of" … — a passage with a name
+    /// besides the subject.
+    case name
     /// No cue in the question.
     case unknown
 
@@ -19,7 +22,7 @@ public enum AnswerType: Sendable, Equatable {
         let words = question.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
         let text = " " + words.joined(separator: " ") + " "
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
-        if ["who", "whom", "whose"].contains(where: has) || has("what is the name") || has("what was the name") {
+        if ["who", "whom", "whose"].contains(where: has) {
             self = .person
         } else if Self.quantityPhrases.contains(where: has) {
             self = .quantity
@@ -29,6 +32,8 @@ public enum AnswerType: Sendable, Equatable {
             self = .place
         } else if words.contains(where: Self.dateVerbs.contains) {
             self = .date
+        } else if has("which") || has("what is the name") || has("what was the name") || has("what is called") {
+            self = .name
         } else {
             self = .unknown
         }
@@ -76,7 +81,7 @@ public enum AnswerType: Sendable, Equatable {
         case .person:
             guard let words = Self.longestName(in: passage, besides: subject) else { return 0 }
             return words >= 2 ? 1 : Self.weakMatch
-        case .place: return Self.longestName(in: passage, besides: subject) != nil ? 1 : 0
+        case .place, .name: return Self.longestName(in: passage, besides: subject) != nil ? 1 : 0
         case .unknown: return 0
         }
     }

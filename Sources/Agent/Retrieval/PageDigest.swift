@@ -31,7 +31,10 @@ public struct PageDigest: Sendable {
         let page = FetchedPage(fetchOutput: fetchOutput)
         url = page.url
         title = page.title
-        let ranked = Self.rank(Passages.split(page.lines), question: question, title: page.title)
+        let all = Passages.split(page.lines)
+        var ranked = Self.rank(all, question: question, title: page.title)
+        // Only short or repeated lines: show them as they come rather than nothing.
+        if ranked.isEmpty { ranked = all.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }
         var budget = maximumCharacters - Self.header(url: page.url, title: page.title).count
         var chosen: [String] = []
         for passage in ranked where chosen.count < maximumPassages {
