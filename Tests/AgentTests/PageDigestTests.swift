@@ -50,6 +50,30 @@ struct PageDigestTests {
         #expect(digest.text.count <= 1200)
     }
 
+    @Test("on a page about several towns, a section's heading and a pronoun's antecedent tell them apart")
+    func severalSubjects() {
+        let page = fetched([
+            "# Towns of the valley",
+            "## Lindau",
+            "Lindau lies in the hills. It was founded in 1630.",
+            "The town was granted a market in 1702.",
+            "## Corvel",
+            "Corvel was founded in 1442 by the merchant Tom Baker.",
+            "The town was granted a market in 1519.",
+        ], title: "Towns of the valley")
+        let lindau = PageDigest(fetchOutput: page, question: "When was Lindau founded?")
+        #expect(lindau.passages.first == "Lindau lies in the hills. It was founded in 1630.")
+        let corvel = PageDigest(fetchOutput: page, question: "In what year did Corvel get its market?")
+        #expect(corvel.passages.first == "The town was granted a market in 1519.")
+    }
+
+    @Test("a sentence starting with a pronoun keeps the sentence before it")
+    func antecedents() {
+        #expect(Passages.withAntecedents(["Lindau lies in the hills.", "It was founded in 1630.", "Corvel is old.", "Its walls stand."])
+            == ["Lindau lies in the hills. It was founded in 1630.", "Corvel is old. Its walls stand."])
+        #expect(Passages.withAntecedents(["It rains."]) == ["It rains."])
+    }
+
     @Test("repeats, navigation and short passages without an answer are dropped")
     func filler() {
         let page = fetched([

@@ -34,7 +34,7 @@ public struct PageDigest: Sendable {
         let all = Passages.split(page.lines)
         var ranked = Self.rank(all, question: question, title: page.title)
         // Only short or repeated lines: show them as they come rather than nothing.
-        if ranked.isEmpty { ranked = all.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }
+        if ranked.isEmpty { ranked = all.map(\.text).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }
         var budget = maximumCharacters - Self.header(url: page.url, title: page.title).count
         var chosen: [String] = []
         for passage in ranked where chosen.count < maximumPassages {
@@ -71,17 +71,20 @@ public struct PageDigest: Sendable {
 
     /// `passages` ranked for `question`, best first, without repeats, and without short
     /// passages that hold no answer of the asked type.
-    static func rank(_ passages: [String], question: String, title: String?) -> [String] {
+    static func rank(_ passages: [Passage], question: String, title: String?) -> [String] {
         let answerType = AnswerType(question: question)
         let subject = subjectWords(question: question, title: title)
         var seen: Set<String> = []
         var kept: [(text: String, terms: [String], typed: Double)] = []
         for passage in passages {
-            let words = passage.lowercased().split { !($0.isLetter || $0.isNumber) }
+            let words = passage.text.lowercased().split { !($0.isLetter || $0.isNumber) }
             guard seen.insert(words.joined(separator: " ")).inserted else { continue }
-            let typed = answerType.strength(of: passage, subject: subject)
+            let typed = answerType.strength(of: passage.text, subject: subject)
             guard typed > 0 || words.count >= Weights.fewestWords else { continue }
-            kept.append((passage, SearchTerms.of(passage), typed))
+            // The headings count as words of the passage, once each, so a section's
+            // sentences match the name the section is about.
+            let headingTerms = Set(passage.headings.flatMap(SearchTerms.of)).subtracting(SearchTerms.of(passage.text))
+            kept.append((passage.text, SearchTerms.of(passage.text) + headingTerms.sorted(), typed))
         }
         let cueTerms = Set(SearchTerms.of(AnswerType.cueWords.joined(separator: " ")))
         let query = SearchTerms.of(question).filter { !cueTerms.contains($0) }

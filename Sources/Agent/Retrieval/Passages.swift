@@ -1,3 +1,18 @@
+/// One passage of a page, with the headings it stands under.
+struct Passage: Sendable, Equatable {
+    /// What the reader sees: a sentence (with the one before it when it starts with a
+    /// pronoun such as "It"), or a table row.
+    let text: String
+    /// The headings above it, outermost first ("Towns of the valley", "Lindau"): what a
+    /// section's sentences are about even when they do not say it.
+    let headings: [String]
+
+    init(_ text: String, headings: [String] = []) {
+        self.text = text
+        self.headings = headings
+    }
+}
+
 /// A page's text cut into passages a question can be matched against: sentences of
 /// running text, and table rows kept whole — labelled with their column headers when
 /// the rows below a header line are given as "a | b | c" cells. Navigation lines
@@ -8,27 +23,54 @@ enum Passages {
     static let maximumLength = 300
 
     /// The passages of `lines` (a page's text, one block per line), in page order.
-    static func split(_ lines: [String]) -> [String] {
-        var passages: [String] = []
+    static func split(_ lines: [String]) -> [Passage] {
+        var passages: [Passage] = []
+        var headings: [(level: Int, text: String)] = []
         var index = 0
         while index < lines.count {
+            let context = headings.map(\.text)
             if isCellLine(lines[index]) {
                 var end = index
                 while end < lines.count, isCellLine(lines[end]) { end += 1 }
-                passages += tableRows(Array(lines[index..<end]))
+                passages += tableRows(Array(lines[index..<end])).map { Passage($0, headings: context) }
                 index = end
                 continue
             }
+            let level = lines[index].prefix { $0 == "#" }.count
             let line = withoutMarks(lines[index])
             index += 1
-            if isLabelledRow(line) {
-                passages += cut(line)
+            if level > 0, lines[index - 1].dropFirst(level).first == " " {
+                headings.removeAll { $0.level >= level }
+                headings.append((level, line))
+                passages.append(Passage(line, headings: context))
+            } else if isLabelledRow(line) {
+                passages += cut(line).map { Passage($0, headings: context) }
             } else {
-                passages += sentences(of: line).flatMap(cut)
+                passages += withAntecedents(sentences(of: line)).flatMap(cut).map { Passage($0, headings: context) }
             }
         }
-        return passages.filter { !$0.isEmpty }
+        return passages.filter { !$0.text.isEmpty }
     }
+
+    /// The sentences, each one that starts with a pronoun ("It was founded in 1630.")
+    /// joined to the sentence before it, which says what the pronoun stands for — while
+    /// the two fit in `maximumLength`.
+    static func withAntecedents(_ sentences: [String]) -> [String] {
+        var result: [String] = []
+        for sentence in sentences {
+            let first = sentence.prefix { $0.isLetter || $0 == "'" || $0 == "’" }.lowercased()
+            if referringWords.contains(first), let previous = result.last, previous.count + 1 + sentence.count <= maximumLength {
+                result[result.count - 1] = previous + " " + sentence
+            } else {
+                result.append(sentence)
+            }
+        }
+        return result
+    }
+
+    private static let referringWords: Set<String> = [
+        "it", "its", "it's", "he", "she", "his", "her", "they", "their", "them", "this", "these", "there", "here",
+    ]
 
     // MARK: Tables
 
