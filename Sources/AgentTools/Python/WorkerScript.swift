@@ -59,6 +59,30 @@ def handle(request_json):
 def _reset_namespace():
     _namespace.clear()
     _namespace.update({"__name__": "__main__", "__doc__": None, "__builtins__": builtins})
+    _namespace.update(_preloaded_names())
+
+
+def _preloaded_names():
+    """What plotting code often uses without importing it: np, plt, math, and the
+    common math functions and constants. An explicit import simply rebinds the name."""
+    import math
+    import numpy
+    names = {"np": numpy, "plt": _plt, "math": math, "pi": math.pi, "e": math.e}
+    for name in ("sin", "cos", "tan", "exp", "log", "sqrt"):
+        names[name] = _math_function(getattr(math, name), getattr(numpy, name))
+    return names
+
+
+def _math_function(scalar, elementwise):
+    """math's function on a plain number (a float result, math's errors and log's base),
+    numpy's on arrays and lists (so that sin(x) works for x = np.linspace(...))."""
+    def function(x, *rest):
+        if isinstance(x, (int, float)):
+            return scalar(x, *rest)
+        return elementwise(x, *rest)
+    function.__name__ = function.__qualname__ = scalar.__name__
+    function.__doc__ = scalar.__doc__
+    return function
 
 
 def _empty_reply():
