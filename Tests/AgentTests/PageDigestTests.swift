@@ -1,5 +1,6 @@
 import Testing
 @testable import Agent
+@testable import AgentTools
 
 /// A fetch tool output for a page with `lines` of text.
 private func fetched(_ lines: [String], title: String? = "Corvel") -> String {
@@ -65,6 +66,31 @@ struct PageDigestTests {
         #expect(lindau.passages.first == "Lindau lies in the hills. It was founded in 1630.")
         let corvel = PageDigest(fetchOutput: page, question: "In what year did Corvel get its market?")
         #expect(corvel.passages.first == "The town was granted a market in 1519.")
+    }
+
+    @Test("a fetched HTML page with a table, end to end: the row of the asked town, labelled")
+    func renderedTable() throws {
+        let html = """
+            <html><head><title>Towns of the valley</title></head><body>
+            <nav><a href="/">Home</a> | <a href="/towns">Towns</a> | <a href="/about">About</a></nav>
+            <h1>Towns of the valley</h1><p>The valley has many towns. Each town is worth a visit.</p>
+            <table><tr><th>Town</th><th>Population</th><th>Founded</th><th>Bridges</th></tr>
+            <tr><td>Corvel</td><td>653,148</td><td>1442</td><td>95</td></tr>
+            <tr><td>Lindau</td><td>12,400</td><td>1630</td><td>3</td></tr></table>
+            <p>The valley has many towns.</p></body></html>
+            """
+        let output = try PageRenderer.render(url: "https://example.org/towns", contentType: "text/html", body: Array(html.utf8),
+                                             maximumCharacters: 4000)
+        let bridges = PageDigest(fetchOutput: output, question: "How many bridges does Lindau have?")
+        #expect(bridges.passages.first == "Town: Lindau; Population: 12,400; Founded: 1630; Bridges: 3")
+        let founded = PageDigest(fetchOutput: output, question: "When was Corvel founded?", maximumPassages: 2)
+        #expect(founded.text == """
+            URL: https://example.org/towns
+            Title: Towns of the valley
+
+            Town: Corvel; Population: 653,148; Founded: 1442; Bridges: 95
+            Town: Lindau; Population: 12,400; Founded: 1630; Bridges: 3
+            """)
     }
 
     @Test("a sentence starting with a pronoun keeps the sentence before it")
@@ -136,6 +162,10 @@ struct PageDigestTests {
         #expect(AnswerType(question: "Who founded Corvel?") == .person)
         #expect(AnswerType(question: "Where is Corvel?") == .place)
         #expect(AnswerType(question: "Which river flows through Corvel?") == .name)
+        #expect(AnswerType(question: "Which town has the largest population?") == .place)
+        #expect(AnswerType(question: "Which company has the largest revenue?") == .name)
+        #expect(AnswerType(question: "What is the area of Corvel?") == .quantity)
+        #expect(AnswerType(question: "In which year was it built?") == .date)
         #expect(AnswerType(question: "What is the name of the bridge?") == .name)
         #expect(AnswerType(question: "What is Corvel known for?") == .unknown)
     }

@@ -22,6 +22,8 @@ public enum AnswerType: Sendable, Equatable {
         let words = question.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
         let text = " " + words.joined(separator: " ") + " "
         func has(_ phrase: String) -> Bool { text.contains(" \(phrase) ") }
+        // From the most to the least telling cue: "which town has the largest population"
+        // wants a name, "what is the population of the largest town" a number.
         if ["who", "whom", "whose"].contains(where: has) {
             self = .person
         } else if Self.quantityPhrases.contains(where: has) {
@@ -30,9 +32,13 @@ public enum AnswerType: Sendable, Equatable {
             self = .date
         } else if has("where") || Self.placePhrases.contains(where: has) {
             self = .place
+        } else if has("which") {
+            self = .name
+        } else if words.contains(where: Self.quantityNouns.contains) {
+            self = .quantity
         } else if words.contains(where: Self.dateVerbs.contains) {
             self = .date
-        } else if has("which") || has("what is the name") || has("what was the name") || has("what is called") {
+        } else if has("what is the name") || has("what was the name") || has("what is called") || has("what was called") {
             self = .name
         } else {
             self = .unknown
@@ -44,11 +50,16 @@ public enum AnswerType: Sendable, Equatable {
     /// leaves them out.
     static let cueWords: Set<String> = ["many", "much", "year", "number", "name", "date", "century", "city", "country", "town"]
 
-    // "what is the population …" asks for a number even without "how".
     private static let quantityPhrases = [
-        "how many", "how much", "number of", "population", "how large", "how big", "how tall", "how high", "how long",
+        "how many", "how much", "number of", "how large", "how big", "how tall", "how high", "how long",
         "how far", "how deep", "how wide", "how old", "how heavy", "what percentage", "what percent", "how often",
         "what size", "what area", "what length", "what height",
+    ]
+    // Measures: "what is the population …" asks for a number even without "how".
+    private static let quantityNouns: Set<String> = [
+        "population", "area", "height", "length", "width", "depth", "distance", "elevation", "altitude", "size",
+        "price", "cost", "temperature", "weight", "capacity", "percentage", "total", "amount", "speed", "age",
+        "inhabitants", "residents", "budget", "salary", "revenue", "attendance",
     ]
     private static let datePhrases = [
         "what year", "which year", "what date", "which date", "what century", "which century", "what day", "since when",
