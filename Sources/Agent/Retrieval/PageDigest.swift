@@ -34,7 +34,10 @@ public struct PageDigest: Sendable {
         let all = Passages.split(page.lines)
         var ranked = Self.rank(all, question: question, title: page.title)
         // Only short or repeated lines: show them as they come rather than nothing.
-        if ranked.isEmpty { ranked = all.map(\.text).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } } }
+        if ranked.isEmpty {
+            var seen: Set<String> = []
+            ranked = all.map(\.text).filter { seen.insert($0).inserted }
+        }
         var budget = maximumCharacters - Self.header(url: page.url, title: page.title).count
         var chosen: [String] = []
         for passage in ranked where chosen.count < maximumPassages {

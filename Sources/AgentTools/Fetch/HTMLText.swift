@@ -1,6 +1,7 @@
 /// An HTML page read as plain text: the title, and the body's text with headings as
 /// "# …", list items as "- …", paragraphs and other blocks on their own lines, each table
-/// row on a line of its own, and whitespace collapsed.
+/// row on a line of its own, a definition list's term and description on one line
+/// ("Population: 653,148"), and whitespace collapsed.
 ///
 /// A table row under a header row reads "Town: Corvel; Population: 653,148" — each cell
 /// labelled with its column's header — so the row alone still says what each value is; a
@@ -136,6 +137,9 @@ private struct HTMLScanner {
         if name == "td" || name == "th" {
             if !tag.isEnd { output.separateCell() }
         } else if blockElements.contains(name) {
+            // A term and its description read as one line: "Population: 653,148".
+            if name == "dt", tag.isEnd, output.lineHasText { output.termEnded = true; return }
+            if name == "dd", !tag.isEnd, output.termEnded { output.joinDescription(); return }
             output.endLine()
             guard !tag.isEnd else { if name == "pre" { output.preformatted = max(0, output.preformatted - 1) }; return }
             if let level = Int(name.dropFirst()), name.first == "h", (1...6).contains(level) {
@@ -336,6 +340,8 @@ private struct LineBuilder {
     var lineHasText = false
     var pendingSpace = false
     var preformatted = 0
+    /// A `<dt>` just ended on this line: a `<dd>` right after it continues the line.
+    var termEnded = false
 
     mutating func append(_ text: String) {
         for character in text {
@@ -347,6 +353,7 @@ private struct LineBuilder {
             } else {
                 if pendingSpace && lineHasText { line.append(" ") }
                 pendingSpace = false
+                termEnded = false
                 line.append(character)
                 lineHasText = true
             }
@@ -362,6 +369,14 @@ private struct LineBuilder {
         line = ""
         lineHasText = false
         pendingSpace = false
+        termEnded = false
+    }
+
+    /// Continues a term's line with its description, after a colon.
+    mutating func joinDescription() {
+        termEnded = false
+        if line.last != ":" { line.append(":") }
+        pendingSpace = true
     }
 
     mutating func startLine(prefix: String) {

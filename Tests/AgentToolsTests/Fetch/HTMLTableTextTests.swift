@@ -58,6 +58,13 @@ struct HTMLTableTextTests {
         #expect(text(nested) == "Side\nK: a; V: 1")
     }
 
+    @Test("a definition list reads as term: description")
+    func definitionList() {
+        #expect(text("<dl><dt>Population</dt> <dd>653,148</dd><dt>Mayor:</dt><dd>Tom Baker</dd><dd>Ann Holt</dd></dl><p>x</p>")
+            == "Population: 653,148\nMayor: Tom Baker\nAnn Holt\nx")
+        #expect(text("<dt>Alone</dt><p>y</p><dd>later</dd>") == "Alone\ny\nlater")
+    }
+
     @Test("tables inside navigation stay dropped")
     func navigation() {
         #expect(text("<nav><table><tr><td>Home</td><td>About</td></tr></table></nav><p>Body</p>") == "Body")
