@@ -119,3 +119,29 @@ struct PythonCodeConstraintTests {
         #expect(set?.count == 49_152 - 3)
     }
 }
+
+/// The constraint on the default model's real vocabulary (49,152 byte-level BPE tokens).
+struct PythonCodeConstraintVocabularyTests {
+    @Test func theDefaultModelsTokensAreClassified() throws {
+        let model = try LocalDeliberationTests.loadModel()
+        let vocabulary = try #require(model.vocabulary)
+        let constraint = PythonCodeConstraint(vocabulary: vocabulary, maximumLength: 800)
+        let ids = ["]", ")", "</", "3", "<", "plt", "python"].map { vocabulary.pieces.firstIndex(of: $0) ?? -1 }
+        #expect(!ids.contains(-1), "the pieces are tokens of the model")
+        let (close, round, marker, three, less, plt, python) = (ids[0], ids[1], ids[2], ids[3], ids[4], ids[5], ids[6])
+        // Every step of writing a small program gives a set (the code stays open to closing).
+        var text = ""
+        for character in "import matplotlib.pyplot as plt\nx = [1, 2, 3]\nplt.plot(x, [sin(v) for v in x])\nplt.title('Sine')\n" {
+            text.append(character)
+            #expect(constraint.allowedTokens(after: text)?.isEmpty == false)
+        }
+        let open = try #require(constraint.allowedTokens(after: "x = [1, 2"))
+        #expect(open.contains(close) && !open.contains(round) && !open.contains(marker))
+        #expect(open.contains(three) && open.contains(less))
+        let closed = try #require(constraint.allowedTokens(after: "x = [1, 2]\n"))
+        #expect(closed.contains(marker) && closed.contains(plt))
+        #expect(closed.count > vocabulary.count * 9 / 10, "most tokens hold no bracket, quote or newline")
+        let started = try #require(constraint.allowedTokens(after: "x = 1\n</"))
+        #expect(started.contains(python) && !started.contains(plt))
+    }
+}
