@@ -165,6 +165,8 @@ struct PageDigestTests {
         #expect(AnswerType(question: "Which town has the largest population?") == .place)
         #expect(AnswerType(question: "Which company has the largest revenue?") == .name)
         #expect(AnswerType(question: "What is the area of Corvel?") == .quantity)
+        #expect(AnswerType(question: "At what time does the museum open?") == .quantity)
+        #expect(AnswerType(question: "Name the river that flows through Corvel.") == .name)
         #expect(AnswerType(question: "In which year was it built?") == .date)
         #expect(AnswerType(question: "What is the name of the bridge?") == .name)
         #expect(AnswerType(question: "What is Corvel known for?") == .unknown)

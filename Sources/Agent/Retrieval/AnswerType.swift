@@ -38,7 +38,8 @@ public enum AnswerType: Sendable, Equatable {
             self = .quantity
         } else if words.contains(where: Self.dateVerbs.contains) {
             self = .date
-        } else if has("what is the name") || has("what was the name") || has("what is called") || has("what was called") {
+        } else if has("what is the name") || has("what was the name") || has("what is called") || has("what was called")
+                    || words.first == "name" {
             self = .name
         } else {
             self = .unknown
@@ -53,7 +54,7 @@ public enum AnswerType: Sendable, Equatable {
     private static let quantityPhrases = [
         "how many", "how much", "number of", "how large", "how big", "how tall", "how high", "how long",
         "how far", "how deep", "how wide", "how old", "how heavy", "what percentage", "what percent", "how often",
-        "what size", "what area", "what length", "what height",
+        "what size", "what area", "what length", "what height", "what time", "at what time",
     ]
     // Measures: "what is the population …" asks for a number even without "how".
     private static let quantityNouns: Set<String> = [
