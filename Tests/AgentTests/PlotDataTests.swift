@@ -109,4 +109,29 @@ struct PlotDataTests {
         #expect(cities.problem(code: "plt.bar([New York, 'Boston', 'Chicago'], [85, 7, 27])") == "labels must be quoted strings: \"New York\"")
         #expect(cities.problem(code: "for city in ['New York', 'Boston']:\n    print(city.Boston)") == "the data must be the question's numbers: 85, 7, 27 (the code lacks 85, 7, 27)")
     }
+
+    @Test func commonCodeIdiomsAreNotInventedData() {
+        let check = PlotDataCheck(question: Self.fruit)
+        let grouped = """
+            x = np.arange(3)
+            sales = [20, 35, 12]
+            plt.bar(x - 0.2, sales, 0.4)
+            shares = [v / sum(sales) * 100 for v in sales]
+            plt.plot(x, sales[::-1])
+            """
+        #expect(check.problem(code: grouped) == nil)
+        let points = PlotDataCheck(question: "Plot the points (1, 4), (2, 9), (3, 16).")
+        #expect(points.problem(code: "x = range(1, 4)\ny = [4, 9, 16]\nplt.plot(x, y)") == nil)
+        let fractions = PlotDataCheck(question: "Plot the ratios 0.25, 0.4 and 0.35.")
+        #expect(fractions.problem(code: "plt.bar(range(3), [0.25, 0.4, 0.3])") != nil)
+    }
+
+    @Test func countedThingsWithANameAreData() {
+        let cakes = "We sold 40 cakes on Monday, 55 cakes on Tuesday and 61 cakes on Friday."
+        #expect(PlotDataCheck.numbers(inQuestion: cakes) == [40, 55, 61])
+        #expect(PlotDataCheck.labels(inQuestion: cakes) == ["Monday", "Tuesday", "Friday"])
+        let money = PlotDataCheck(question: "Revenue was 1.5 million in 2022 and 2 million in 2023.")
+        #expect(money.numbers == [1.5, 2])
+        #expect(money.problem(code: "plt.bar(['2022', '2023'], [1500000, 2000000])") == nil)
+    }
 }

@@ -37,7 +37,8 @@ public struct PlotDataCheck: Sendable {
     /// Nil when `code` is fine; else one short line for the model: labels written as
     /// bare names first, then data numbers missing from the code or not in the question.
     ///
-    /// Numbers the code may write besides the question's: whole numbers 0–10, anything in
+    /// Numbers the code may write besides the question's: whole numbers -10–10, 100 and
+    /// 1000, numbers between -1 and 1 (unless the data has such), anything in
     /// a keyword argument other than data ones (`figsize=`, `alpha=`, `bins=`…), in a
     /// style call (`plt.xlim(0, 100)`), or assigned to a style name (`width = 0.35`), and
     /// a range's end one past a question number or past the count of data numbers.
@@ -48,17 +49,26 @@ public struct PlotDataCheck: Sendable {
             return "labels must be quoted strings: " + bare.prefix(Self.listedItems).map { "\"\($0)\"" }.joined(separator: ", ")
         }
         guard !numbers.isEmpty else { return nil }
+        // Offsets and widths ("x - 0.2") are fractions; unless the data has fractions too.
+        let fractionsAreFree = !numbers.contains { $0 != 0 && abs($0) < 1 }
+        func isFree(_ value: Double) -> Bool {
+            Self.isSmallWholeNumber(value) || Self.conversionFactors.contains(value) || (fractionsAreFree && abs(value) < 1)
+        }
         var dataLiterals: [Double] = []
         var invented = false
         for literal in reading.numbers {
             let isKnown = known.contains { $0.matches(literal.value) }
             if literal.isStyle { continue }
             if literal.inRange && !isKnown && isRangeEnd(literal.value) { continue }
-            if !isKnown && !Self.isSmallWholeNumber(literal.value) { invented = true }
-            if isKnown || !Self.isSmallWholeNumber(literal.value) { dataLiterals.append(literal.value) }
+            if !isKnown && !isFree(literal.value) { invented = true }
+            if isKnown || !isFree(literal.value) { dataLiterals.append(literal.value) }
         }
         let data = reading.numbers.filter { !$0.isStyle }.map(\.value)
-        let missing = known.filter(\.isData).filter { number in !data.contains { number.matches($0) } }
+        // Positions 1, 2, 3 may come from a range rather than be written out.
+        let usesRange = reading.numbers.contains(where: \.inRange)
+        let missing = known.filter(\.isData).filter { number in
+            !data.contains { number.matches($0) } && !(usesRange && Self.isSmallWholeNumber(number.value))
+        }
         guard invented || !missing.isEmpty else { return nil }
         let wanted = Self.list(numbers)
         if invented {
@@ -76,9 +86,13 @@ public struct PlotDataCheck: Sendable {
         value == Double(numbers.count) + 1 || known.contains { $0.matches(value - 1) }
     }
 
+    /// Whole numbers from -10 to 10 (counts, indices, `[::-1]`).
     static func isSmallWholeNumber(_ value: Double) -> Bool {
-        value >= 0 && value <= 10 && value == value.rounded()
+        abs(value) <= 10 && value == value.rounded()
     }
+
+    /// Factors code multiplies or divides by to change units: percent, thousands.
+    static let conversionFactors: Set<Double> = [100, 1000]
 
     /// "40, 55, 61", repeats dropped, at most `listedItems`.
     static func list(_ values: [Double]) -> String {
@@ -133,6 +147,11 @@ struct QuestionReading {
         }
         markNumbersThatAreNotData()
         findLabels()
+        // "1.5 million": code may write 1500000.
+        for (position, piece) in pieces.enumerated() {
+            guard case .number(let number) = piece, let scale = word(at: position + 1).flatMap({ Self.scaleWords[$0.lowercased()] }) else { continue }
+            numbers[number].alternatives.append(numbers[number].value * scale)
+        }
     }
 
     // Words that make the number after them a count, not data: "the 4 seasons".
@@ -149,9 +168,11 @@ struct QuestionReading {
         "pounds", "points", "pts", "degrees", "units", "unit", "mph", "kmh", "c", "f", "k", "mm/h", "people", "times",
         "thousand", "million", "billion", "items", "votes", "visitors", "sales",
     ]
+    static let scaleWords: [String: Double] = ["thousand": 1e3, "million": 1e6, "billion": 1e9]
     static let scales: [String: Double] = ["thousand": 1e3, "k": 1e3, "million": 1e6, "m": 1e6, "mn": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9]
     // Words that never name a data value: function words and the vocabulary of charts.
     static let notLabels: Set<String> = [
+        "i", "we", "you", "he", "she", "they", "me", "us", "them", "our", "my", "your",
         "a", "an", "the", "of", "in", "on", "at", "for", "to", "from", "by", "with", "and", "or", "is", "are", "was",
         "were", "be", "been", "has", "have", "had", "it", "its", "this", "that", "these", "those", "there", "their",
         "each", "per", "as", "than", "then", "about", "around", "over", "under", "into", "what", "which", "who",
@@ -161,6 +182,8 @@ struct QuestionReading {
         "were", "total", "between", "among", "counts", "count", "sizes", "size", "amounts", "amount",
     ]
     static let beOrHave: Set<String> = ["is", "are", "was", "were", "be", "been", "has", "have", "had", "will"]
+    /// Prepositions that introduce a data value's name after it: "20 for apples".
+    static let introducing: Set<String> = ["for", "in", "on", "at", "during"]
     static let joiningWords: Set<String> = ["and", "or", "but", "then", "than", "as", "while", "the", "a", "an", "plus", "vs", "versus"]
     static let prepositions: Set<String> = ["for", "in", "on", "at", "from", "by", "of", "to", "with", "during"]
     static let functionWords: Set<String> = [
@@ -306,8 +329,10 @@ struct QuestionReading {
             if ahead > position + 1, mark(at: ahead) == ":" { wordsThenColon = true }
             // "3 cities in 2020", "10 students scored": a plural noun that goes on with
             // the sentence, where a data value's name would end its item ("20 apples, …").
+            // "40 cakes on Monday" is data: a preposition and a name follow.
+            let nameFollows = word(at: position + 2).map { Self.introducing.contains($0.lowercased()) } == true && word(at: position + 3) != nil
             let countedNoun = next.map { $0.hasSuffix("s") && !Self.units.contains($0) && !Self.notLabels.contains($0) } == true
-                && word(at: position + 2).map { !["and", "or"].contains($0.lowercased()) } == true
+                && word(at: position + 2).map { !["and", "or"].contains($0.lowercased()) } == true && !nameFollows
             let afterDeterminer = previous.map(Self.countDeterminers.contains) == true && next != nil && !Self.units.contains(next!)
             // "in 2020": a year saying when.
             let isYear = value >= 1000 && value < 3000 && value == value.rounded()
@@ -376,14 +401,16 @@ struct QuestionReading {
     private func labelAfter(_ position: Int, introducedOnly: Bool = false) -> String? {
         var index = position + 1
         var sawUnit = false
-        if let unit = word(at: index), Self.units.contains(unit.lowercased()) {
+        if let unit = word(at: index), Self.units.contains(unit.lowercased())
+            || word(at: index + 1).map({ Self.introducing.contains($0.lowercased()) }) == true {
+            // A unit, or what is counted ("40 cakes on Monday").
             index += 1
             sawUnit = true
         } else if mark(at: index) == "%" {
             index += 1
         }
         var introduced = false
-        if let preposition = word(at: index), ["for", "in", "on", "at", "during"].contains(preposition.lowercased()) {
+        if let preposition = word(at: index), Self.introducing.contains(preposition.lowercased()) {
             index += 1
             introduced = true
         } else if mark(at: index) == "(" {
