@@ -15,6 +15,9 @@ public protocol Tool: Sendable {
     /// narrow (an expression, a URL); a planner can then restrict what a model writes
     /// inside the marker. Nil (the default): any text.
     var inputAlphabet: Set<Character>? { get }
+    /// The words a call's input may contain, when its alphabet has letters only for
+    /// names (a calculator's functions); nil (the default): any word of the alphabet.
+    var inputWords: Set<String>? { get }
     /// The longest input worth writing, in characters.
     var maximumInputLength: Int { get }
     /// Gets ready for a call that is about to come (e.g. starts a worker process);
@@ -25,6 +28,8 @@ public protocol Tool: Sendable {
 extension Tool {
     /// Any text.
     public var inputAlphabet: Set<Character>? { nil }
+    /// Any word.
+    public var inputWords: Set<String>? { nil }
     /// 4000 characters.
     public var maximumInputLength: Int { 4000 }
     /// Nothing to prepare.

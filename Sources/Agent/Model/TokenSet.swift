@@ -42,3 +42,16 @@ public struct TokenSet: Sendable, Equatable {
         return result
     }
 }
+
+extension TokenSet {
+    /// Every token of a vocabulary of `capacity` tokens, control tokens included.
+    public static func all(capacity: Int) -> TokenSet {
+        TokenSet(capacity: capacity, ids: 0..<capacity)
+    }
+
+    /// Removes `id`.
+    public mutating func remove(_ id: Int) {
+        guard id >= 0, id < capacity else { return }
+        words[id >> 6] &= ~(1 << UInt64(id & 63))
+    }
+}

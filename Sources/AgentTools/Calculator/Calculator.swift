@@ -31,6 +31,11 @@ public struct Calculator: Tool {
         Set("0123456789+-*/^!%()., xX×÷−abcdefghijklmnopqrstuvwyz")
     }
 
+    /// The function and constant names, "of" (percentages) and "x" (times).
+    public var inputWords: Set<String>? {
+        Set(MathFunction.allNames + MathConstant.allCases.map(\.rawValue) + ["of", "x", "X"])
+    }
+
     /// An arithmetic expression needs no more than 120 characters.
     public var maximumInputLength: Int { 120 }
 
