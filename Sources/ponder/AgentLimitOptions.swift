@@ -49,6 +49,13 @@ struct AgentLimitOptions<Names: AgentOptionNames>: ParsableArguments {
     @Flag(name: .customLong("python-network"), help: "Let code run by the Python tool reach the network (its sandbox has none by default).")
     var pythonNetwork = false
 
+    @Flag(
+        name: .customLong("ungrounded"),
+        help: ArgumentHelp(
+            "Let the model choose tools and write calls freely (no routing by the question, no copied numbers, pages whole, no retries): to measure what grounding adds.",
+            visibility: .hidden))
+    var ungrounded = false
+
     func validate() throws {
         guard maxSteps >= 0 else { throw ValidationError("--max-steps must be 0 or more") }
         guard maxTokens > 0 else { throw ValidationError("--\(Names.maximumTokens) must be positive") }
@@ -71,6 +78,6 @@ struct AgentLimitOptions<Names: AgentOptionNames>: ParsableArguments {
     func plannerOptions(temperature: Double = 0, seed: UInt64 = 0) -> PlannerOptions {
         PlannerOptions(
             maximumSteps: maxSteps, maximumTokens: maxTokens, timeLimit: .milliseconds(Int(timeLimit * 1000)),
-            temperature: temperature, seed: seed, outputDirectory: absoluteOutputDirectory)
+            temperature: temperature, seed: seed, outputDirectory: absoluteOutputDirectory, grounded: !ungrounded)
     }
 }

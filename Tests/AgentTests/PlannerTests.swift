@@ -51,7 +51,9 @@ final class EventLog: Sendable {
 
 @Test func insideAMarkerTheModelIsHeldToTheToolsAlphabetAndClosesIt() async throws {
     // The model would write the answer into the call ("=1872") and never close it.
-    let model = ScriptedModel(["<calc>", "24*78=1872 and so on", "It is 1872."], constrained: true)
+    // (A scripted model under a constraint goes on writing past its entry; the
+    // newline ends its one-line answer, as the end of its turn would.)
+    let model = ScriptedModel(["<calc>", "24*78=1872 and so on", "It is 1872.\n"], constrained: true)
     let session = try await model.makeSession() as! ScriptedSession
     let answer = try await planner(model).answer("What is 24*78?", session: session)
     #expect(answer.steps.map(\.input) == ["24*78"])

@@ -53,6 +53,9 @@ public struct Toolbox: Sendable {
         python = tools.lazy.compactMap { $0 as? PythonRunner }.first
     }
 
+    /// How much of a page's text the fetcher keeps.
+    public static let pageCharacters = 60_000
+
     /// The standard tools for `settings`: the fetcher (with its private-address
     /// policy), web search when an endpoint is set, the Python session (working in
     /// the output folder, isolated as the settings say) and the calculator.
@@ -60,7 +63,9 @@ public struct Toolbox: Sendable {
     public static func standard(
         _ settings: ToolboxSettings, pythonWorker: [String] = PythonConfiguration.defaultWorkerCommand()
     ) -> Toolbox {
-        let fetchOptions = FetchOptions(allowPrivateAddresses: settings.allowPrivateAddresses)
+        // The planner reads a page by its best passages (`PageDigest`), so the fetcher
+        // keeps far more of it than a model could read whole.
+        let fetchOptions = FetchOptions(maximumCharacters: Self.pageCharacters, allowPrivateAddresses: settings.allowPrivateAddresses)
         let python = PythonRunner(configuration: PythonConfiguration(
             workerCommand: pythonWorker, sessionDirectory: settings.outputDirectory, isolation: settings.pythonIsolation))
         var tools: [any Tool] = [WebFetcher(options: fetchOptions)]

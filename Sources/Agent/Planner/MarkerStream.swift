@@ -11,6 +11,8 @@ final class MarkerStream: Sendable {
         var parser: MarkerStreamParser
         var events: [MarkerStreamParser.Event] = []
         var loop = LoopDetector()
+        /// How many characters were fed.
+        var fedCount = 0
     }
 
     private let state: Mutex<State>
@@ -30,6 +32,7 @@ final class MarkerStream: Sendable {
         let (events, looping) = state.withLock { state in
             let events = state.parser.feed(chunk)
             state.events += events
+            state.fedCount += chunk.count
             return (events, state.loop.isLooping(after: chunk))
         }
         for event in events { Self.forward(event, to: onEvent) }
@@ -43,6 +46,10 @@ final class MarkerStream: Sendable {
     }
 
     /// The parser as the generation left it, and the events it produced.
+    /// How many characters of the generated text were fed; text held back as the
+    /// possible start of a stop string is not, when another stop string ended it.
+    var fedCount: Int { state.withLock { $0.fedCount } }
+
     func take() -> (MarkerStreamParser, [MarkerStreamParser.Event]) {
         state.withLock { ($0.parser, $0.events) }
     }

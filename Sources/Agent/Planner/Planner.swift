@@ -23,6 +23,8 @@ public struct Planner: Sendable {
     /// Each tool's input constraint, built once for the planner's model (a pass over
     /// its whole vocabulary) and kept for every question after.
     private let constraints = ConstraintCache()
+    /// The token tables grounded calls need (numbers, markers), built once per model.
+    let groundingTables = GroundingTables()
 
     /// A planner that has `model` answer with `tools`, in conversations laid out by `layout`.
     public init(model: any LanguageModel, tools: [any Tool], layout: ConversationLayout, options: PlannerOptions = PlannerOptions()) {
@@ -59,6 +61,7 @@ public struct Planner: Sendable {
         try await session.start(messages, assistantPrefix: "", stablePrefix: stablePrefix)
 
         var run = makeRun()
+        if options.grounded, run.constrained { run.grounding = CallGrounding(question: question) }
         var turn = Turn(messages: messages, stablePrefix: stablePrefix)
         try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: false, onEvent: onEvent)
 
@@ -76,8 +79,9 @@ public struct Planner: Sendable {
     public func conversation(
         for question: String, history: [Message] = [], format: ToolCallFormat? = nil
     ) throws(PromptError) -> (messages: [Message], stablePrefix: Int) {
-        let preamble = try layout.preamble(tools: tools, format: format ?? self.format, question: question)
-        return (preamble + history + [Message(.user, question)], preamble.count)
+        let preferred = options.grounded ? CallGrounding(question: question).requiredFirstTools(among: tools.map(\.name))?.first : nil
+        let preamble = try layout.preamble(tools: tools, format: format ?? self.format, question: question, preferring: preferred)
+        return (preamble.messages + history + [Message(.user, question)], preamble.stable)
     }
 
     /// Writes one line of the answer in `session`, which holds the conversation and
@@ -123,16 +127,38 @@ public struct Planner: Sendable {
                 run.stoppedBy = limit
                 break
             }
-            // Let the model write until it opens (or, unconstrained, closes) a marker.
-            let stream = MarkerStream(parser: run.parser, deadline: deadline, onEvent: onEvent)
-            let request = GenerationRequest(
-                maximumTokens: options.maximumTokens - run.generatedTokens, temperature: options.temperature,
-                seed: options.seed &+ UInt64(run.steps.count), stopStrings: stopStrings)
-            let outcome = try await session.generate(request) { stream.feed($0) }
+            // Let the model write until it opens (or, unconstrained, closes) a marker;
+            // or, when a call failed and may be tried again, open it for the model.
+            let outcome: GenerationOutcome
             var events: [MarkerStreamParser.Event]
-            (run.parser, events) = stream.take()
-            run.generatedTokens += outcome.tokenCount
-            turn.text += outcome.text
+            if let retry = run.retryTool {
+                let opening = run.format.opening(for: retry)
+                try await session.append(opening)
+                outcome = GenerationOutcome(text: "", stopReason: .stopString(opening), tokenCount: 0)
+                events = []
+            } else {
+                let guided = nextTextGuidance(run: run)
+                let stream = MarkerStream(parser: run.parser, deadline: deadline, onEvent: onEvent)
+                let request = GenerationRequest(
+                    maximumTokens: min(options.maximumTokens - run.generatedTokens, guided.maximumTokens ?? .max),
+                    temperature: options.temperature, seed: options.seed &+ UInt64(run.steps.count),
+                    stopStrings: stopStrings + guided.stopStrings,
+                    constraint: guided.constraint)
+                outcome = try await session.generate(request) { stream.feed($0) }
+                (run.parser, events) = stream.take()
+                run.generatedTokens += outcome.tokenCount
+                turn.text += outcome.text
+                if guided.endsAnswer, case .stopString(let stop) = outcome.stopReason, guided.stopStrings.contains(stop) {
+                    // Text held back as the start of another stop string belongs to the answer.
+                    let heldBack = String(outcome.text.dropFirst(stream.fedCount))
+                    if !heldBack.isEmpty { events += run.feed(heldBack, onEvent: onEvent) }
+                    turn.text += stop
+                    if guided.keepsStop { events += run.feed(stop, onEvent: onEvent) }
+                    events += run.finish(onEvent: onEvent)
+                    run.absorbText(events)
+                    break loop
+                }
+            }
 
             switch outcome.stopReason {
             case .stopString(let marker):
@@ -148,6 +174,7 @@ public struct Planner: Sendable {
                 if let tool = run.parser.openTool {
                     turn.text += try await writeInput(of: tool, in: session, run: &run, deadline: deadline, events: &events, onEvent: onEvent)
                 }
+                run.retryTool = nil
             case .endOfTurn, .maximumTokens, .contextFull:
                 let openTool = run.parser.openTool
                 events += run.finish(onEvent: onEvent)
@@ -187,17 +214,23 @@ public struct Planner: Sendable {
             case .success(let toolCall): onEvent(.toolStarted(tool: toolCall.tool, input: toolCall.input))
             case .failure(let malformed): onEvent(.toolStarted(tool: MarkerStreamParser.hermesMarkerName, input: malformed.text))
             }
-            let step = try await perform(call, deadline: deadline)
+            let step: AgentStep
+            if case .success(let toolCall) = call, let problem = problemBeforeRunning(toolCall, run: run) {
+                step = AgentStep(tool: toolCall.tool, input: toolCall.input, output: "error: \(problem)", ok: false, ms: 0)
+            } else {
+                step = try await perform(call, deadline: deadline)
+            }
             run.steps.append(step)
             onEvent(.toolResult(step))
             // Tool output is data: a result can neither close itself nor open a call.
             let result = MarkerEscaping.escaping(
-                Self.truncated(step.output, to: options.maximumResultCharacters), toolNames: tools.map(\.name))
+                Self.truncated(shownResult(of: step, run: &run), to: options.maximumResultCharacters), toolNames: tools.map(\.name))
             switch run.format {
             case .inline:
                 let text = ToolCallFormat.inlineResult(result)
                 try await session.append(text)
                 turn.text += text
+                run.retryTool = toolToRetry(after: step, run: run)
             case .hermes:
                 let exchange = [Message(.assistant, turn.text), ConversationLayout.hermesResult(result)]
                 turn.messages += exchange
@@ -223,10 +256,12 @@ public struct Planner: Sendable {
                 MarkerContentConstraint(vocabulary: vocabulary, alphabet: alphabet, closing: closing, maximumLength: tool.maximumInputLength)
             }
         }
+        if let tool { constraint = inputConstraint(for: tool, closing: closing, narrowing: constraint, run: run) }
         let budget = min(options.maximumTokens - run.generatedTokens, (tool?.maximumInputLength ?? 4000) / 2 + 8)
+        let retrying = run.retryTool != nil
         let request = GenerationRequest(
-            maximumTokens: max(budget, 1), temperature: options.temperature, seed: options.seed, stopStrings: [closing],
-            constraint: constraint)
+            maximumTokens: max(budget, 1), temperature: retrying ? Self.retryTemperature : options.temperature,
+            seed: options.seed &+ UInt64(run.steps.count), stopStrings: [closing], constraint: constraint)
         let outcome = try await session.generate(request) { _ in !deadline.timeIsUp }
         run.generatedTokens += outcome.tokenCount
         if case .stopString = outcome.stopReason {

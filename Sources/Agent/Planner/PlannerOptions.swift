@@ -19,12 +19,16 @@ public struct PlannerOptions: Sendable {
     public var format: ToolCallFormat?
     /// Where tools write files (figures); nil lets each tool choose.
     public var outputDirectory: String?
+    /// Whether calls are held to the question (`CallGrounding`): the first tool chosen
+    /// by what the question asks, numbers and addresses copied, pages read by their
+    /// best passages, failed code tried again. Off only to measure what it adds.
+    public var grounded: Bool
 
     /// Options for a run; the defaults are greedy sampling, six tool calls and five minutes.
     public init(
         maximumSteps: Int = 6, maximumTokens: Int = 1024, timeLimit: Duration = .seconds(300), toolTimeout: Duration = .seconds(30),
         maximumResultCharacters: Int = 2000, temperature: Double = 0, seed: UInt64 = 0, format: ToolCallFormat? = nil,
-        outputDirectory: String? = nil
+        outputDirectory: String? = nil, grounded: Bool = true
     ) {
         self.maximumSteps = maximumSteps
         self.maximumTokens = maximumTokens
@@ -35,5 +39,6 @@ public struct PlannerOptions: Sendable {
         self.seed = seed
         self.format = format
         self.outputDirectory = outputDirectory
+        self.grounded = grounded
     }
 }

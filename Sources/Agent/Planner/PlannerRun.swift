@@ -17,6 +17,12 @@ struct PlannerRun {
     var stoppedBy: StopReason?
     /// Messages added before the final assistant turn (Hermes results).
     var conversation: [Message] = []
+    /// What holds the calls to the question (nil: calls are free, as in a thought).
+    var grounding: CallGrounding?
+    /// The passages of the last page read, when the answer must be copied from them.
+    var answerSources: [String]?
+    /// A tool whose call failed and is opened again for another attempt.
+    var retryTool: String?
 
     init(format: ToolCallFormat, tools: [any Tool], constrained: Bool) {
         self.format = format
@@ -69,9 +75,15 @@ struct PlannerRun {
 
     /// The answer: what the model wrote outside its markers. When it wrote nothing
     /// after using a tool, the last successful result is the answer.
+    /// When the calculator's result is the answer (its call was the last), the answer
+    /// holds that result exactly.
     var finalAnswer: String {
         let text = visibleText.trimmingCharacters(in: .whitespacesAndNewlines)
-        if !text.isEmpty { return text }
-        return steps.last(where: \.ok)?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let lastResult = steps.last(where: \.ok)?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if text.isEmpty { return lastResult }
+        if grounding != nil, let last = steps.last, last.ok, last.tool == "calc", !lastResult.isEmpty, !text.contains(lastResult) {
+            return text + " (" + lastResult + ")"
+        }
+        return text
     }
 }

@@ -1,0 +1,54 @@
+import AgentTools
+
+/// What holds one question's tool calls to the question: which tool the first call
+/// must use, the numbers a calculation or an answer may use (the question's, then
+/// every result's), and the addresses a fetch may open.
+struct CallGrounding: Sendable {
+    /// The question being answered.
+    let question: String
+    /// What the question says by itself.
+    let facts: QuestionFacts
+    /// Numbers that may be written: the question's, a few constants, earlier results.
+    private(set) var numbers: Set<String>
+    /// Addresses that may be fetched: the question's, then any a result names.
+    private(set) var urls: [String]
+    /// The whole numbers the question writes in digits: the operands a first
+    /// calculation must use, each at least once.
+    let operands: Set<String>
+
+    /// Numbers any calculation may use besides the question's: 1 (a whole, as in
+    /// "1 + 5%"). Percentages need no 100: the calculator reads "35% of 460".
+    static let constants: Set<String> = ["1"]
+
+    init(question: String) {
+        self.question = question
+        facts = QuestionFacts(question)
+        var numbers = facts.numbers.union(Self.constants)
+        // An average divides by how many numbers there are.
+        let written = QuestionFacts.writtenNumbers(in: question).count
+        if written >= 2, question.lowercased().contains("average") || question.lowercased().contains("mean") {
+            numbers.insert(String(written))
+        }
+        self.numbers = numbers
+        urls = facts.urls
+        var withoutURLs = question
+        for url in urls { withoutURLs = withoutURLs.replacingOccurrences(of: url, with: " ") }
+        operands = Set(QuestionFacts.writtenNumbers(in: withoutURLs).filter { !$0.contains(".") }.map { QuestionFacts.forms(of: $0).last ?? $0 })
+    }
+
+    /// The tools the first call must choose among, or nil when the question does not
+    /// settle it: an address means fetch, a request to draw means Python, arithmetic
+    /// means the calculator.
+    func requiredFirstTools(among tools: [String]) -> [String]? {
+        if !urls.isEmpty, tools.contains("fetch") { return ["fetch"] }
+        if facts.asksForFigure, tools.contains("python") { return ["python"] }
+        if facts.asksForArithmetic, tools.contains("calc") { return ["calc"] }
+        return nil
+    }
+
+    /// Takes in what a successful step returned: its numbers and addresses may be used next.
+    mutating func absorb(_ text: String) {
+        numbers.formUnion(QuestionFacts.writtenNumbers(in: text).flatMap(QuestionFacts.forms))
+        for url in QuestionFacts.urls(in: text) where !urls.contains(url) { urls.append(url) }
+    }
+}
