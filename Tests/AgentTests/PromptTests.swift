@@ -23,7 +23,7 @@ func everyPlaceholderIsOneTheProgramFills(file: String) throws {
 
 @Test(arguments: ["calc", "fetch", "python"])
 func examplesAlternateAndTheirCallsParse(tool: String) throws {
-    let messages = try repositoryPrompts.examples("examples/\(tool).md")
+    let messages = try repositoryPrompts.examples("examples/bank/\(tool).md")
     #expect(messages.count >= 2 && messages.count % 2 == 0)
     for (index, message) in messages.enumerated() {
         #expect(message.role == (index % 2 == 0 ? .user : .assistant))
@@ -38,15 +38,19 @@ func examplesAlternateAndTheirCallsParse(tool: String) throws {
     }
 }
 
-@Test func theLayoutNamesEachToolOnceWithItsExamples() throws {
+@Test func theLayoutNamesEachToolOnceWithTheNearestExamples() throws {
     let layout = ConversationLayout(prompts: repositoryPrompts)
-    let messages = try layout.preamble(tools: [WebFetcher(), Calculator()], format: .inline)
-    #expect(messages.first?.role == .system)
+    let (messages, stable) = try layout.preamble(
+        tools: [WebFetcher(), Calculator()], format: .inline, question: "What is 15% of the 2,400 visitors?")
+    #expect(messages.first?.role == .system && stable == 1)
     #expect(messages.first?.content.contains("- <calc>…</calc>: Exact arithmetic") == true)
     #expect(messages.first?.content.contains("- <fetch>…</fetch>: Fetch a web page") == true)
-    // Examples follow the order of the tools: the calculator's come last.
+    // A few examples, nearest last: a percentage question ends with a calculation.
+    #expect(messages.count == 1 + 2 * ConversationLayout.examplesPerQuestion)
     #expect(messages.last?.content.contains("<calc>") == true)
-    #expect(messages.contains { $0.content.contains("<fetch>") })
+    // Preferring a tool shows only its examples.
+    let page = try layout.preamble(tools: [WebFetcher(), Calculator()], format: .inline, question: "Read https://example.org", preferring: "fetch")
+    #expect(page.messages.dropFirst().filter { $0.role == .assistant }.allSatisfy { $0.content.hasPrefix("<fetch>") })
 }
 
 @Test func malformedExamplesNameTheLine() {

@@ -61,7 +61,7 @@ struct InstallTests {
         let prefix = try Self.prefix.get()
         let files = FileManager.default
         #expect(files.isExecutableFile(atPath: prefix.appendingPathComponent("bin/ponder").path))
-        for prompt in ["system.md", "examples/calc.md", "deliberate/triggers.md", "game24/propose.md", "game24/value.md"] {
+        for prompt in ["system.md", "examples/bank/calc.md", "deliberate/triggers.md", "game24/propose.md", "game24/value.md"] {
             #expect(files.fileExists(atPath: prefix.appendingPathComponent("share/ponder/prompts/" + prompt).path), "missing \(prompt)")
         }
         let model = prefix.appendingPathComponent("share/ponder/models/SmolLM2-135M-Instruct.Q4_1.gguf").path

@@ -1,50 +1,54 @@
 import AgentTools
+import Foundation
 
 /// Lays out the conversation the model continues: the system prompt naming the
-/// tools, example conversations that show their markers, earlier turns, the question.
+/// tools, the few examples nearest the question (retrieved from the bank in
+/// `prompts/examples/bank`), earlier turns, the question.
 public struct ConversationLayout: Sendable {
     /// The prompt files the layout is made from.
     public let prompts: PromptLibrary
+    /// The example bank, read once: nil when the prompts have none, an error when a
+    /// file of it is malformed (reported when a conversation is laid out).
+    private let bank: Result<ExampleBank?, PromptError>
 
-    /// A layout from the templates and examples in `prompts`.
+    /// How many examples a question gets: enough to show the call it needs, few
+    /// enough to leave the context to the conversation.
+    public static let examplesPerQuestion = 4
+
+    /// A layout from the templates and example bank in `prompts`.
     public init(prompts: PromptLibrary) {
         self.prompts = prompts
+        let folder = prompts.directory + "/" + ExampleBank.defaultFolder
+        if FileManager.default.fileExists(atPath: folder) {
+            bank = Result { () throws(PromptError) in try ExampleBank(prompts: prompts) }.map { $0 }
+        } else {
+            bank = .success(nil)
+        }
     }
 
     /// The system prompt and examples for `tools` in `format`: the part before the
-    /// conversation. Each tool's examples form a group; small models imitate the
-    /// examples they read last, so the group whose questions share the most words with
-    /// `question` comes last (ties keep the order of `tools`). There are few such
-    /// orders, so the prompt cache still serves them.
-    public func preamble(tools: [any Tool], format: ToolCallFormat, question: String = "") throws(PromptError) -> [Message] {
+    /// conversation, and how many of its messages are the same for every question
+    /// (the system prompt; the examples are chosen per question). The examples are
+    /// the bank's nearest to `question` (BM25 over their questions), the best last,
+    /// since small models imitate what they read last; `preferring` a tool, when the
+    /// question already settles it, takes only that tool's examples.
+    public func preamble(
+        tools: [any Tool], format: ToolCallFormat, question: String = "", preferring tool: String? = nil
+    ) throws(PromptError) -> (messages: [Message], stable: Int) {
         guard !tools.isEmpty else {
-            return [Message(.system, try prompts.render("system-no-tools.md", [:]).trimmingCharacters(in: .newlines))]
+            return ([Message(.system, try prompts.render("system-no-tools.md", [:]).trimmingCharacters(in: .newlines))], 1)
         }
         switch format {
         case .inline:
             let list = tools.map { "- <\($0.name)>…</\($0.name)>: \($0.description)" }.joined(separator: "\n")
-            var groups: [(examples: [Message], relevance: Int)] = []
-            let questionWords = Self.words(question)
-            for tool in tools {
-                let file = "examples/\(tool.name).md"
-                guard (try? prompts.text(file)) != nil else { continue }
-                let examples = try prompts.examples(file)
-                let exampleWords = examples.filter { $0.role == .user }.reduce(into: Set<String>()) { $0.formUnion(Self.words($1.content)) }
-                groups.append((examples, questionWords.intersection(exampleWords).count))
-            }
-            // A stable sort: equal relevance keeps the tools' order.
-            let ordered = groups.enumerated().sorted { ($0.element.relevance, $0.offset) < ($1.element.relevance, $1.offset) }
             let system = Message(.system, try prompts.render("system.md", ["tools": list]).trimmingCharacters(in: .newlines))
-            return [system] + ordered.flatMap(\.element.examples)
+            let examples = try bank.get()?.nearest(
+                to: question, count: Self.examplesPerQuestion, tools: tools.map(\.name), preferring: tool) ?? []
+            return ([system] + examples.flatMap(\.messages), 1)
         case .hermes:
             let schemas = tools.map(Self.hermesSchema).joined(separator: "\n")
-            return [Message(.system, try prompts.render("system-hermes.md", ["tools": schemas]).trimmingCharacters(in: .newlines))]
+            return ([Message(.system, try prompts.render("system-hermes.md", ["tools": schemas]).trimmingCharacters(in: .newlines))], 1)
         }
-    }
-
-    /// The distinct lowercase words of three letters or more in `text`.
-    static func words(_ text: String) -> Set<String> {
-        Set(text.lowercased().split { !$0.isLetter }.filter { $0.count >= 3 }.map(String.init))
     }
 
     /// A tool as a JSON function schema with one string argument, "input".
