@@ -46,7 +46,9 @@ private final class ReplyingTool: Tool {
     let model = ScriptedModel(["<python>", "plt.bar([3, 8, 5])</python>", "plt.bar([3, 8, 5], color='g')</python>", "Here it is."], constrained: true)
     let session = try await model.makeSession() as! ScriptedSession
     let answer = try await groundedPlanner(model, tools: [python]).answer("Draw a bar chart of 3, 8, 5.", session: session)
-    #expect(python.inputs.withLock { $0 } == ["plt.bar([3, 8, 5])", "plt.bar([3, 8, 5], color='g')"])
+    // The planner writes the import and the question's data; the model the rest.
+    let start = "import matplotlib.pyplot as plt\nvalues = [3, 8, 5]\n"
+    #expect(python.inputs.withLock { $0 } == [start + "plt.bar([3, 8, 5])", start + "plt.bar([3, 8, 5], color='g')"])
     #expect(answer.files == ["figure-1.png"])
     let context = session.context.withLock { $0 }
     // The model reads the error's last line, not the traceback, and the marker is opened again for it.
@@ -54,13 +56,20 @@ private final class ReplyingTool: Tool {
     #expect(!context.contains("Traceback"))
 }
 
-@Test func codeThatInventsDataIsRefusedBeforeItRuns() async throws {
+@Test func codeWithBareLabelsIsRefusedBeforeItRuns() async throws {
     let python = ReplyingTool(name: "python", replies: [ToolResult(text: "figure saved: figure-1.png", files: ["figure-1.png"])])
-    let model = ScriptedModel(["<python>", "plt.bar([1, 2, 4, 40])</python>", "plt.bar([3, 8, 5])</python>", "Done."], constrained: true)
-    let answer = try await groundedPlanner(model, tools: [python]).answer("Draw a bar chart of 3, 8, 5.")
-    // Only the call with the question's numbers ran.
-    #expect(python.inputs.withLock { $0 } == ["plt.bar([3, 8, 5])"])
-    #expect(answer.steps.count == 2 && !answer.steps[0].ok && answer.steps[1].ok)
+    let model = ScriptedModel(["<python>", "plt.bar([Tom, Ann], values)</python>", "plt.bar(labels, values)</python>", "Done."], constrained: true)
+    let answer = try await groundedPlanner(model, tools: [python]).answer("Draw a bar chart of Tom 3, Ann 8.")
+    // Only the call that quotes its labels ran; its data came from the question.
+    #expect(python.inputs.withLock { $0 } == ["import matplotlib.pyplot as plt\nlabels = [\"Tom\", \"Ann\"]\nvalues = [3, 8]\nplt.bar(labels, values)"])
+    #expect(answer.steps.count == 2 && !answer.steps[0].ok && answer.steps[0].output.contains("quoted") && answer.steps[1].ok)
+}
+
+@Test func inventedNumbersCannotBeWrittenIntoPlottingCode() {
+    // Points become x and y; a bare list becomes values; a function gets only the import.
+    #expect(PlotCodeStart.code(for: "Scatter plot the points (1, 4), (2, 9.5).") == "import matplotlib.pyplot as plt\nx = [1, 2]\ny = [4, 9.5]\n")
+    #expect(PlotCodeStart.code(for: "Plot 3, 8, 5 as a line.") == "import matplotlib.pyplot as plt\nvalues = [3, 8, 5]\n")
+    #expect(PlotCodeStart.code(for: "Plot sin(x) for x from 0 to 2*pi.") == "import matplotlib.pyplot as plt\n")
 }
 
 @Test func aLongPageIsReadByItsBestPassagesAndTheAnswerCopiesOne() async throws {

@@ -7,7 +7,7 @@ import Synchronization
 extension Planner {
     /// The temperature of another attempt after a failed call: the same greedy choice
     /// would fail the same way.
-    static let retryTemperature = 0.7
+    static let retryTemperature = 0.5
     /// How many times one tool may be tried when its calls fail.
     static let maximumAttempts = 3
     /// The length of a one-sentence answer after a result, in tokens.
@@ -17,11 +17,6 @@ extension Planner {
     /// Numbers plotting code may write besides the question's: sizes, steps and
     /// sample counts (`np.linspace(0, 2*pi, 200)`).
     static let codeConstants: Set<String> = ["0", "1", "2", "10", "100", "200"]
-
-    /// A number as code writes it: "12" for 12.0, "12.5".
-    static func decimalText(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
-    }
 
     /// How many characters end a copied passage (its stop string).
     static let passageEndLength = 8
@@ -91,14 +86,12 @@ extension Planner {
             let limit = min(tool.maximumInputLength, Self.maximumCodeLength)
             let code = groundingTables.pythonConstraint(vocabulary: vocabulary, closing: closing, maximumLength: limit)
             guard grounding.facts.asksForFigure else { return code }
-            // A figure's code writes the question's data, all of it, and no other numbers
-            // but a few for shapes and ranges.
-            let data = PlotDataCheck(question: grounding.question).numbers.map(Self.decimalText)
-            let counts = data.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            // The data are written already (`inputStart`); the rest writes the question's
+            // numbers or a few for shapes and ranges, none invented.
+            let data = PlotDataCheck(question: grounding.question).numbers.map(PlotCodeStart.number)
             return GroundedNumberConstraint(
                 numbers: grounding.numbers.union(data).union(Self.codeConstants), base: code,
-                tokens: groundingTables.numericTokens(vocabulary: vocabulary), allowsFullStop: false, required: Set(data),
-                maximumUses: max(2, (counts.values.max() ?? 0) + 1))
+                tokens: groundingTables.numericTokens(vocabulary: vocabulary), allowsFullStop: false, maximumUses: 2)
         case "fetch" where !grounding.urls.isEmpty:
             let choices = grounding.urls.map { $0 + closing }
             // Addresses differ by question: their candidates are not kept.
@@ -107,6 +100,13 @@ extension Planner {
         default:
             return constraint
         }
+    }
+
+    /// What the planner writes at the start of a call's input before the model goes
+    /// on: for a figure, the code's import and the question's data (`PlotCodeStart`).
+    func inputStart(for tool: String, run: PlannerRun) -> String {
+        guard let grounding = run.grounding, tool == "python", grounding.facts.asksForFigure else { return "" }
+        return PlotCodeStart.code(for: grounding.question)
     }
 
     /// Why a call should not run, as one line for the model; nil when it may.

@@ -259,19 +259,21 @@ public struct Planner: Sendable {
         if let tool { constraint = inputConstraint(for: tool, closing: closing, narrowing: constraint, run: run) }
         let budget = min(options.maximumTokens - run.generatedTokens, (tool?.maximumInputLength ?? 4000) / 2 + 8)
         let retrying = run.retryTool != nil
+        let start = inputStart(for: toolName, run: run)
+        if !start.isEmpty { try await session.append(start) }
         let request = GenerationRequest(
             maximumTokens: max(budget, 1), temperature: retrying ? Self.retryTemperature : options.temperature,
             seed: options.seed &+ UInt64(run.steps.count), stopStrings: [closing], constraint: constraint)
         let outcome = try await session.generate(request) { _ in !deadline.timeIsUp }
         run.generatedTokens += outcome.tokenCount
         if case .stopString = outcome.stopReason {
-            events += run.feed(outcome.text + closing, onEvent: onEvent)
-            return outcome.text + closing
+            events += run.feed(start + outcome.text + closing, onEvent: onEvent)
+            return start + outcome.text + closing
         }
         // Cut short (token or time limit, or the model ended its turn): close it.
-        events += run.feed(outcome.text, onEvent: onEvent) + run.finish(onEvent: onEvent)
+        events += run.feed(start + outcome.text, onEvent: onEvent) + run.finish(onEvent: onEvent)
         try await session.append(closing)
-        return outcome.text + closing
+        return start + outcome.text + closing
     }
 
     /// Runs a call; a missing tool, a malformed call or a tool's failure becomes a
