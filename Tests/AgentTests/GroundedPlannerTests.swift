@@ -76,14 +76,15 @@ private final class ReplyingTool: Tool {
     let filler = (1...80).map { "The old square of Varn has cafés and shop number \($0)." }.joined(separator: " ")
     let page = "URL: http://example.org/varn\nTitle: Varn\n\n\(filler) Since the election, Ada Brook has led the town council of Varn as mayor."
     let fetcher = ReplyingTool(name: "fetch", replies: [ToolResult(text: page)])
-    // The model starts its copy at the name and would stop before the end.
+    // The model would start its copy at the name and stop before the end.
     let model = ScriptedModel(["<fetch>", "http://example.org/varn</fetch>", "Ada Brook has led\n"], constrained: true)
     let session = try await model.makeSession() as! ScriptedSession
     let answer = try await groundedPlanner(model, tools: [fetcher]).answer("Who is the mayor of Varn, according to http://example.org/varn?", session: session)
     // The fact sits past the first 2,000 characters, yet the model read it.
     #expect(page.count > 4000)
     #expect(session.context.withLock { $0 }.contains("Ada Brook has led the town council of Varn as mayor."))
-    #expect(answer.answer == "Ada Brook has led the town council of Varn as mayor.")
+    // The copy runs from the best passage's first word to its end.
+    #expect(answer.answer == "Since the election, Ada Brook has led the town council of Varn as mayor.")
 }
 
 @Test func theAnswerKeepsTheCalculatorsResult() {
@@ -94,4 +95,8 @@ private final class ReplyingTool: Tool {
     #expect(run.finalAnswer == "The product is large. (2455660)")
     run.visibleText = "It is 2455660."
     #expect(run.finalAnswer == "It is 2455660.")
+    // A number that only contains the result's digits is not the result.
+    run.steps = [AgentStep(tool: "calc", input: "10260/171", output: "60", ok: true, ms: 0)]
+    run.visibleText = "10260 / 171 = 1."
+    #expect(run.finalAnswer == "10260 / 171 = 1. (60)")
 }

@@ -114,3 +114,15 @@ private func allowed(_ constraint: some TokenConstraint, after text: String) -> 
     #expect(allowed(constraint, after: "plt.").contains("b"))
     #expect(GroundedNumberConstraint.numbers(in: "x2 = 35 + log10(35)") == ["35": 2])
 }
+
+@Test func aSumUsesEachOperandAsOftenAsTheQuestionWritesItThenCloses() {
+    let grounding = CallGrounding(question: "Compute the total of 931, 9, 2, 9.")
+    #expect(grounding.operandUses == ["931": 1, "9": 2, "2": 1])
+    #expect(CallGrounding(question: "45 on Monday and twice as many on Tuesday").operandUses == ["45": 2])
+    let marker = MarkerContentConstraint(vocabulary: vocabulary, alphabet: Set("0123456789+*() "), closing: "</calc>", maximumLength: 60)
+    let constraint = GroundedNumberConstraint(
+        numbers: grounding.numbers, base: marker, tokens: NumericTokens(vocabulary: vocabulary), allowsFullStop: false,
+        required: grounding.operands, maximumUses: 2, usesOfNumber: grounding.operandUses)
+    #expect(allowed(constraint, after: "931 + 9 + 2 + 9").isSubset(of: ["<", "</", "</calc>", ")"]))
+    #expect(!allowed(constraint, after: "931 + 9 + 2 + ").contains("2") && allowed(constraint, after: "931 + 9 + 2 + ").contains("9"))
+}

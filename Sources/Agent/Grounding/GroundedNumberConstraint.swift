@@ -20,6 +20,9 @@ public struct GroundedNumberConstraint: TokenConstraint {
     /// How many times one number may be written: a model that loops repeats an
     /// operand (`15*15*15*…`) until its token limit.
     public let maximumUses: Int
+    /// Limits for particular numbers, below or above `maximumUses` (a sum's operands:
+    /// as often as the question writes them).
+    public let usesOfNumber: [String: Int]
     /// The only words that may be written (a calculator's function names); nil: any.
     public let words: Set<String>?
     private let wordPrefixes: Set<String>
@@ -30,8 +33,9 @@ public struct GroundedNumberConstraint: TokenConstraint {
     /// Narrows `base` (every token if nil) so that numbers come from `numbers`.
     public init(
         numbers: Set<String>, base: (any TokenConstraint)?, tokens: NumericTokens, allowsFullStop: Bool, required: Set<String> = [],
-        maximumUses: Int = .max, words: Set<String>? = nil
+        maximumUses: Int = .max, usesOfNumber: [String: Int] = [:], words: Set<String>? = nil
     ) {
+        self.usesOfNumber = usesOfNumber
         self.words = words
         wordPrefixes = Set((words ?? []).flatMap { word in word.indices.map { String(word[...$0]) } })
         self.numbers = numbers
@@ -58,7 +62,7 @@ public struct GroundedNumberConstraint: TokenConstraint {
         let identifier = Self.endsInIdentifier(text)
         let run = identifier ? "" : Self.trailingNumber(of: text)
         var uses = Self.numbers(in: String(text.dropLast(run.count)))
-        let usedUp = Set(uses.filter { $0.value >= maximumUses }.keys)
+        let usedUp = Set(uses.filter { $0.value >= (usesOfNumber[$0.key] ?? maximumUses) }.keys)
         let runIsOpen = !run.isEmpty && !isComplete(run, usedUp: usedUp)
         if runIsOpen {
             // Only digits may follow until the number is one of the set.
@@ -81,6 +85,15 @@ public struct GroundedNumberConstraint: TokenConstraint {
             }
         }
         if !run.isEmpty { uses[Self.withoutFullStop(run), default: 0] += 1 }
+        let limited = required.filter { usesOfNumber[$0] != nil }
+        let endsOperand = run.isEmpty ? text.hasSuffix(")") : isComplete(run, usedUp: [])
+        if !limited.isEmpty, endsOperand, limited.allSatisfy({ uses[$0, default: 0] >= usesOfNumber[$0] ?? .max }) {
+            // Every operand is written as often as it may be: only the closing marker
+            // (or a bracket closing) may follow.
+            var closing = TokenSet(capacity: allowed.capacity)
+            for id in numeric.markerStarts + numeric.closingBrackets where allowed.contains(id) { closing.insert(id) }
+            if !closing.isEmpty { return closing }
+        }
         if !required.isSubset(of: uses.keys) {
             // A marker may not close before every required number is written.
             var open = allowed
@@ -201,11 +214,17 @@ public struct NumericTokens: Sendable {
     let markerStarts: [Int]
     /// The tokens holding a letter.
     let wordTokens: [(id: Int, piece: String)]
+    /// The tokens that are only closing brackets and spaces.
+    let closingBrackets: [Int]
 
     /// The tokens of `vocabulary` holding an ASCII digit or a point.
     public init(vocabulary: TokenVocabulary) {
         all = TokenSet.all(capacity: vocabulary.count)
         markerStarts = vocabulary.pieces.indices.filter { vocabulary.pieces[$0]?.contains("<") ?? false }
+        closingBrackets = vocabulary.pieces.indices.filter { id in
+            guard let piece = vocabulary.pieces[id], piece.contains(")") else { return false }
+            return piece.allSatisfy { $0 == ")" || $0 == " " }
+        }
         wordTokens = vocabulary.pieces.enumerated().compactMap { id, piece in
             guard let piece, piece.contains(where: \.isLetter) else { return nil }
             return (id, piece)

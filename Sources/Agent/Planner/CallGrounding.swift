@@ -15,6 +15,12 @@ struct CallGrounding: Sendable {
     /// The whole numbers the question writes in digits: the operands a first
     /// calculation must use, each at least once.
     let operands: Set<String>
+    /// How often a first calculation may use each operand: as often as the question
+    /// writes it, once more when the question repeats a quantity ("twice as many").
+    let operandUses: [String: Int]
+    /// The numbers an answer may write: the question's and the results', without the
+    /// calculation's constants.
+    private(set) var answerNumbers: Set<String>
 
     /// Numbers any calculation may use besides the question's: 1 (a whole, as in
     /// "1 + 5%"). Percentages need no 100: the calculator reads "35% of 460".
@@ -33,7 +39,11 @@ struct CallGrounding: Sendable {
         urls = facts.urls
         var withoutURLs = question
         for url in urls { withoutURLs = withoutURLs.replacingOccurrences(of: url, with: " ") }
-        operands = Set(QuestionFacts.writtenNumbers(in: withoutURLs).filter { !$0.contains(".") }.map { QuestionFacts.forms(of: $0).last ?? $0 })
+        let whole = QuestionFacts.writtenNumbers(in: withoutURLs).filter { !$0.contains(".") }.map { QuestionFacts.forms(of: $0).last ?? $0 }
+        operands = Set(whole)
+        let repeats = Self.repeatingWords.contains { question.lowercased().contains($0) } ? 1 : 0
+        operandUses = whole.reduce(into: [:]) { $0[$1, default: repeats] += 1 }
+        answerNumbers = facts.numbers
     }
 
     /// The tools the first call must choose among, or nil when the question does not
@@ -46,9 +56,14 @@ struct CallGrounding: Sendable {
         return nil
     }
 
+    /// Words that make a question use one of its numbers again.
+    static let repeatingWords = ["twice", "as many", "as much", "double", "triple", "half", "same"]
+
     /// Takes in what a successful step returned: its numbers and addresses may be used next.
     mutating func absorb(_ text: String) {
-        numbers.formUnion(QuestionFacts.writtenNumbers(in: text).flatMap(QuestionFacts.forms))
+        let found = QuestionFacts.writtenNumbers(in: text).flatMap(QuestionFacts.forms)
+        numbers.formUnion(found)
+        answerNumbers.formUnion(found)
         for url in QuestionFacts.urls(in: text) where !urls.contains(url) { urls.append(url) }
     }
 }

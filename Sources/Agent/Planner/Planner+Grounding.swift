@@ -36,6 +36,19 @@ extension Planner {
         var endsAnswer = false
         /// The stop string is part of the answer (the end of a copied passage).
         var keepsStop = false
+        /// Text the planner writes before the model goes on (the first word of a copy).
+        var start = ""
+    }
+
+    /// A constraint that reads the text as if `prefix` (written by the planner, not
+    /// generated) came first.
+    struct PrefixedConstraint: TokenConstraint {
+        let prefix: String
+        let base: any TokenConstraint
+
+        func allowedTokens(after text: String) -> TokenSet? {
+            base.allowedTokens(after: prefix + text)
+        }
     }
 
     func nextTextGuidance(run: PlannerRun) -> TextGuidance {
@@ -48,20 +61,21 @@ extension Planner {
         if let last = run.steps.last, last.ok, last.tool == "fetch", let sources = run.answerSources, !sources.isEmpty,
             !grounding.facts.asksForFigure, !grounding.facts.asksForArithmetic
         {
-            // The answer copies the best passage from a word the model chooses to the
-            // passage's end (a 135M model asked to pick among passages or to stop
-            // mid-sentence chose filler, or a bare name without the fact).
+            // The answer copies the best passage, from its first word to its end. (Asked
+            // to pick among passages, to start where it liked or to stop mid-sentence, the
+            // 135M model chose filler, the sentence's last words, or a name without the fact.)
             let best = sources[0]
+            let firstWord = String(best.prefix { !$0.isWhitespace })
             let copy = CopyConstraint(sources: [best], minimumLength: .max, candidates: groundingTables.copyCandidates(vocabulary: vocabulary))
             return TextGuidance(
-                constraint: copy, stopStrings: [String(best.suffix(Self.passageEndLength))], maximumTokens: best.count + 8,
-                endsAnswer: true, keepsStop: true)
+                constraint: PrefixedConstraint(prefix: firstWord, base: copy), stopStrings: [String(best.suffix(Self.passageEndLength))],
+                maximumTokens: best.count + 8, endsAnswer: true, keepsStop: true, start: firstWord)
         }
         if let last = run.steps.last, last.ok, last.tool == "calc" {
             let numeric = groundingTables.numericTokens(vocabulary: vocabulary)
             // One line of answer: a small model left to go on repeats itself.
             return TextGuidance(
-                constraint: GroundedNumberConstraint(numbers: grounding.numbers, base: nil, tokens: numeric, allowsFullStop: true),
+                constraint: GroundedNumberConstraint(numbers: grounding.answerNumbers, base: nil, tokens: numeric, allowsFullStop: true),
                 stopStrings: ["\n", ". "], maximumTokens: Self.answerTokens, endsAnswer: true)
         }
         return TextGuidance()
@@ -81,7 +95,8 @@ extension Planner {
             let first = !run.steps.contains { $0.tool == "calc" && $0.ok }
             return GroundedNumberConstraint(
                 numbers: grounding.numbers, base: constraint, tokens: numeric, allowsFullStop: false,
-                required: first ? grounding.operands : [], maximumUses: Self.maximumUsesOfANumber, words: tool.inputWords)
+                required: first ? grounding.operands : [], maximumUses: Self.maximumUsesOfANumber,
+                usesOfNumber: first ? grounding.operandUses : [:], words: tool.inputWords)
         case "python":
             let limit = min(tool.maximumInputLength, Self.maximumCodeLength)
             let code = groundingTables.pythonConstraint(vocabulary: vocabulary, closing: closing, maximumLength: limit)

@@ -139,6 +139,11 @@ public struct Planner: Sendable {
             } else {
                 let guided = nextTextGuidance(run: run)
                 let stream = MarkerStream(parser: run.parser, deadline: deadline, onEvent: onEvent)
+                if !guided.start.isEmpty {
+                    try await session.append(guided.start)
+                    turn.text += guided.start
+                    _ = stream.feed(guided.start)
+                }
                 let request = GenerationRequest(
                     maximumTokens: min(options.maximumTokens - run.generatedTokens, guided.maximumTokens ?? .max),
                     temperature: options.temperature, seed: options.seed &+ UInt64(run.steps.count),
@@ -150,7 +155,7 @@ public struct Planner: Sendable {
                 turn.text += outcome.text
                 if guided.endsAnswer, case .stopString(let stop) = outcome.stopReason, guided.stopStrings.contains(stop) {
                     // Text held back as the start of another stop string belongs to the answer.
-                    let heldBack = String(outcome.text.dropFirst(stream.fedCount))
+                    let heldBack = String(outcome.text.dropFirst(stream.fedCount - guided.start.count))
                     if !heldBack.isEmpty { events += run.feed(heldBack, onEvent: onEvent) }
                     turn.text += stop
                     if guided.keepsStop { events += run.feed(stop, onEvent: onEvent) }

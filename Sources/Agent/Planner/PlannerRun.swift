@@ -81,7 +81,9 @@ struct PlannerRun {
         let text = visibleText.trimmingCharacters(in: .whitespacesAndNewlines)
         let lastResult = steps.last(where: \.ok)?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if text.isEmpty { return lastResult }
-        if grounding != nil, let last = steps.last, last.ok, last.tool == "calc", !lastResult.isEmpty, !text.contains(lastResult) {
+        if grounding != nil, let last = steps.last, last.ok, last.tool == "calc", let result = QuestionFacts.writtenNumbers(in: lastResult).first,
+            !QuestionFacts.writtenNumbers(in: text).contains(result)
+        {
             return text + " (" + lastResult + ")"
         }
         return text
