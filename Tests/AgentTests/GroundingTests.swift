@@ -126,3 +126,11 @@ private func allowed(_ constraint: some TokenConstraint, after text: String) -> 
     #expect(allowed(constraint, after: "931 + 9 + 2 + 9").isSubset(of: ["<", "</", "</calc>", ")"]))
     #expect(!allowed(constraint, after: "931 + 9 + 2 + ").contains("2") && allowed(constraint, after: "931 + 9 + 2 + ").contains("9"))
 }
+
+@Test func aFollowUpMayUseTheConversationsNumbers() {
+    let history = [Message(.user, "What is 24*78?"), Message(.assistant, "<calc>24*78</calc><result>1872</result>\n24 × 78 = 1872.")]
+    let grounding = CallGrounding(question: "Divide that by 4.", history: history)
+    #expect(grounding.numbers.isSuperset(of: ["1872", "4"]) && grounding.answerNumbers.contains("1872"))
+    // Only the question's own numbers must be used.
+    #expect(grounding.operands == ["4"])
+}

@@ -26,6 +26,13 @@ struct CallGrounding: Sendable {
     /// "1 + 5%"). Percentages need no 100: the calculator reads "35% of 460".
     static let constants: Set<String> = ["1"]
 
+    /// The grounding of `question`, asked after the turns `history`: numbers and
+    /// addresses said earlier in the conversation may be used too ("divide that by 4").
+    init(question: String, history: [Message]) {
+        self.init(question: question)
+        for message in history { absorb(message.content) }
+    }
+
     init(question: String) {
         self.question = question
         facts = QuestionFacts(question)

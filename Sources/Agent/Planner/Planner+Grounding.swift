@@ -65,7 +65,9 @@ extension Planner {
             // to pick among passages, to start where it liked or to stop mid-sentence, the
             // 135M model chose filler, the sentence's last words, or a name without the fact.)
             let best = sources[0]
-            let firstWord = String(best.prefix { !$0.isWhitespace })
+            // (A passage shorter than its first word and ending is copied from any word.)
+            let word = String(best.prefix { !$0.isWhitespace })
+            let firstWord = best.count > word.count + Self.passageEndLength ? word : ""
             let copy = CopyConstraint(sources: [best], minimumLength: .max, candidates: groundingTables.copyCandidates(vocabulary: vocabulary))
             return TextGuidance(
                 constraint: PrefixedConstraint(prefix: firstWord, base: copy), stopStrings: [String(best.suffix(Self.passageEndLength))],

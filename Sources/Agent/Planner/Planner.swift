@@ -61,7 +61,7 @@ public struct Planner: Sendable {
         try await session.start(messages, assistantPrefix: "", stablePrefix: stablePrefix)
 
         var run = makeRun()
-        if options.grounded, run.constrained { run.grounding = CallGrounding(question: question) }
+        if options.grounded, run.constrained { run.grounding = CallGrounding(question: question, history: history) }
         var turn = Turn(messages: messages, stablePrefix: stablePrefix)
         try await write(in: session, run: &run, turn: &turn, deadline: deadline, lineByLine: false, onEvent: onEvent)
 
