@@ -7,6 +7,9 @@ public struct QuestionFacts: Sendable, Equatable {
     /// The numbers written in the question, as the calculator reads them (thousands
     /// separators dropped, "12.50" also as "12.5"), plus numbers spelled as words.
     public let numbers: Set<String>
+    /// The numbers written in digits outside the question's addresses, in order, as
+    /// written less their thousands separators ("7,344" → "7344").
+    public let writtenNumbers: [String]
     /// The http and https addresses in the question, in order.
     public let urls: [String]
     /// Whether the question asks for a chart, plot or other figure.
@@ -21,6 +24,7 @@ public struct QuestionFacts: Sendable, Equatable {
         var withoutURLs = question
         for url in urls { withoutURLs = withoutURLs.replacingOccurrences(of: url, with: " ") }
         let written = Self.writtenNumbers(in: withoutURLs)
+        writtenNumbers = written
         let spelled = Self.spelledNumbers(in: withoutURLs)
         numbers = Set(written.flatMap(Self.forms) + spelled)
         let words = Set(withoutURLs.lowercased().split { !$0.isLetter }.map(String.init))

@@ -38,15 +38,13 @@ struct CallGrounding: Sendable {
         facts = QuestionFacts(question)
         var numbers = facts.numbers.union(Self.constants)
         // An average divides by how many numbers there are.
-        let written = QuestionFacts.writtenNumbers(in: question).count
+        let written = facts.writtenNumbers.count
         if written >= 2, question.lowercased().contains("average") || question.lowercased().contains("mean") {
             numbers.insert(String(written))
         }
         self.numbers = numbers
         urls = facts.urls
-        var withoutURLs = question
-        for url in urls { withoutURLs = withoutURLs.replacingOccurrences(of: url, with: " ") }
-        let whole = QuestionFacts.writtenNumbers(in: withoutURLs).filter { !$0.contains(".") }.map { QuestionFacts.forms(of: $0).last ?? $0 }
+        let whole = facts.writtenNumbers.filter { !$0.contains(".") }.map { QuestionFacts.forms(of: $0).last ?? $0 }
         operands = Set(whole)
         let repeats = Self.repeatingWords.contains { question.lowercased().contains($0) } ? 1 : 0
         operandUses = whole.reduce(into: [:]) { $0[$1, default: repeats] += 1 }
