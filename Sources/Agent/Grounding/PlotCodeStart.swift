@@ -9,11 +9,12 @@ import Foundation
 /// leaves a label unquoted; copying the data is no part of choosing a chart, so the
 /// planner does it. A function's plot has no data: it gets only the import.
 public enum PlotCodeStart {
-    /// The code's first lines for `question`, each ending in a newline.
-    public static func code(for question: String) -> String {
+    /// The code's first lines for `question`, each ending in a newline; `data` is the
+    /// question's reading, when the caller has it already.
+    public static func code(for question: String, data: PlotDataCheck? = nil) -> String {
         var lines = ["import matplotlib.pyplot as plt"]
         let points = Self.points(in: question)
-        let data = PlotDataCheck(question: question)
+        let data = data ?? PlotDataCheck(question: question)
         if points.count >= 2 {
             lines.append("x = " + list(points.map(\.x)))
             lines.append("y = " + list(points.map(\.y)))
@@ -39,12 +40,7 @@ public enum PlotCodeStart {
     }
 
     static func list(_ values: [Double]) -> String {
-        "[" + values.map(number).joined(separator: ", ") + "]"
-    }
-
-    /// "12" for 12.0, "12.5" for 12.5.
-    static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+        "[" + values.map(PlotDataCheck.written).joined(separator: ", ") + "]"
     }
 
     /// A Python string literal of `text`.

@@ -18,6 +18,8 @@ struct CallGrounding: Sendable {
     /// How often a first calculation may use each operand: as often as the question
     /// writes it, once more when the question repeats a quantity ("twice as many").
     let operandUses: [String: Int]
+    /// The data a request for a figure lists, read once (nil: no figure asked for).
+    let plotData: PlotDataCheck?
     /// The numbers an answer may write: the question's and the results', without the
     /// calculation's constants.
     private(set) var answerNumbers: Set<String>
@@ -49,6 +51,7 @@ struct CallGrounding: Sendable {
         let repeats = Self.repeatingWords.contains { question.lowercased().contains($0) } ? 1 : 0
         operandUses = whole.reduce(into: [:]) { $0[$1, default: repeats] += 1 }
         answerNumbers = facts.numbers
+        plotData = facts.asksForFigure ? PlotDataCheck(question: question) : nil
     }
 
     /// The tools the first call must choose among, or nil when the question does not

@@ -102,10 +102,10 @@ extension Planner {
         case "python":
             let limit = min(tool.maximumInputLength, Self.maximumCodeLength)
             let code = groundingTables.pythonConstraint(vocabulary: vocabulary, closing: closing, maximumLength: limit)
-            guard grounding.facts.asksForFigure else { return code }
+            guard let plotData = grounding.plotData else { return code }
             // The data are written already (`inputStart`); the rest writes the question's
             // numbers or a few for shapes and ranges, none invented.
-            let data = PlotDataCheck(question: grounding.question).numbers.map(PlotCodeStart.number)
+            let data = plotData.numbers.map(PlotDataCheck.written)
             return GroundedNumberConstraint(
                 numbers: grounding.numbers.union(data).union(Self.codeConstants), base: code,
                 tokens: groundingTables.numericTokens(vocabulary: vocabulary), allowsFullStop: false, maximumUses: 2)
@@ -122,8 +122,8 @@ extension Planner {
     /// What the planner writes at the start of a call's input before the model goes
     /// on: for a figure, the code's import and the question's data (`PlotCodeStart`).
     func inputStart(for tool: String, run: PlannerRun) -> String {
-        guard let grounding = run.grounding, tool == "python", grounding.facts.asksForFigure else { return "" }
-        return PlotCodeStart.code(for: grounding.question)
+        guard let grounding = run.grounding, tool == "python", let plotData = grounding.plotData else { return "" }
+        return PlotCodeStart.code(for: grounding.question, data: plotData)
     }
 
     /// Why a call should not run, as one line for the model; nil when it may.
@@ -132,8 +132,8 @@ extension Planner {
         switch call.tool {
         case "fetch" where grounding.urls.isEmpty:
             return "there is no web address in the question to fetch"
-        case "python" where grounding.facts.asksForFigure:
-            return PlotDataCheck(question: grounding.question).problem(code: call.input)
+        case "python":
+            return grounding.plotData?.problem(code: call.input)
         default:
             return nil
         }
