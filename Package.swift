@@ -31,6 +31,8 @@ let package = Package(
         // connection limits work at that level (both already come with Hummingbird).
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
+        // The Model Context Protocol: `ponder mcp` (server) and MCP servers' tools (client).
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // Hot loops in C: quantized dot products, dequantization.
@@ -73,9 +75,18 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]),
+        // The Model Context Protocol both ways: Ponder's tools and agent as an MCP server
+        // (`ponder mcp`), and other MCP servers' tools in the agent's toolbox.
+        .target(
+            name: "MCPBridge",
+            dependencies: [
+                "Agent", "AgentTools", .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+            ]),
         .executableTarget(
             name: "ponder",
             dependencies: [
+                "MCPBridge",
                 "Inference",
                 "AgentTools",
                 "Agent",
