@@ -129,6 +129,10 @@ let package = Package(
             name: "ServeTests",
             dependencies: ["APIServer", "RemoteModel", "OpenAIAPI", "Agent", "AgentTools", "InferenceAdapter", "Inference", "ponder"],
             exclude: ["Scripts"]),
+        // The MCP bridge: the official `mcp` Python SDK against `ponder mcp`, and Ponder's
+        // client against servers written with it (scripts in Scripts/).
+        .testTarget(
+            name: "MCPBridgeTests", dependencies: ["MCPBridge", "Agent", "AgentTools", "ponder"], exclude: ["Scripts"]),
         // Runs the built `ponder` and example binaries as a user would.
         .testTarget(
             name: "PonderCLITests", dependencies: ["ponder", "example-tokenize", "example-generate", "example-agent", "ponder-bench-python"]),

@@ -16,7 +16,7 @@ enum ServeTestSupport {
 
     static var ponder: String { productsDirectory.appendingPathComponent("ponder").path }
 
-    /// The Python with the openai SDK, installed by tools/install-openai-sdk (tools/test runs it).
+    /// The Python with the openai SDK, installed by tools/install-test-sdks (tools/test runs it).
     static var python: String { repositoryRoot.appendingPathComponent(".venv-serve/bin/python").path }
 
     static func script(_ name: String) -> String {
@@ -69,7 +69,7 @@ enum ServeTestSupport {
 
     /// Runs a script of Scripts/ with the SDK's Python; its output when it fails.
     static func runScript(_ name: String, _ arguments: [String], timeout: Double = 300) async throws -> Output {
-        #expect(FileManager.default.isExecutableFile(atPath: python), "no \(python): tools/test installs the openai SDK there (tools/install-openai-sdk)")
+        #expect(FileManager.default.isExecutableFile(atPath: python), "no \(python): tools/test installs the openai SDK there (tools/install-test-sdks)")
         return try await run(python, [script(name)] + arguments, timeout: timeout)
     }
 }

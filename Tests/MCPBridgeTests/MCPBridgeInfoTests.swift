@@ -1,0 +1,6 @@
+import MCPBridge
+import Testing
+
+@Test func announcesItselfAsPonder() {
+    #expect(MCPBridgeInfo.implementationName == "ponder")
+}
