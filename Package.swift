@@ -82,6 +82,7 @@ let package = Package(
             dependencies: [
                 "Agent", "AgentTools", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "ponder",
