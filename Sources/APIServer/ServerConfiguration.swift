@@ -17,6 +17,10 @@ public struct ServerConfiguration: Sendable {
     /// Limits and defaults of `ponder-agent` runs (a request's `max_tokens`,
     /// `temperature` and `seed` override them).
     public var agentOptions: PlannerOptions
+    /// When `ponder-agent` searches before answering: phrases such as "take your
+    /// time", special tasks (Game of 24); a request's `ponder_deliberate` gives a
+    /// budget of its own. The default never searches unless asked by a request.
+    public var agentDeliberation = DeliberationPolicy()
     /// `ponder-agent`'s tools: what the fetcher may reach, the Python sandbox's
     /// network, web search, and the folder under which each run gets its own.
     public var agentTools: ToolboxSettings

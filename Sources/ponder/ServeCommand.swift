@@ -1,6 +1,7 @@
 import APIServer
 import Agent
 import ArgumentParser
+import DeliberationTasks
 import Foundation
 
 /// `ponder serve`: the model and the agent behind an OpenAI-compatible HTTP API.
@@ -108,7 +109,7 @@ struct ServeCommand: AsyncParsableCommand {
             if key == nil, !["127.0.0.1", "::1", "localhost"].contains(host) {
                 printError("warning: listening on \(host) without --api-key: anyone who can reach this port can use the model and its tools")
             }
-            let configuration = ServerConfiguration(
+            var configuration = ServerConfiguration(
                 host: host, port: port, apiKey: key, queueCapacity: queue, maximumBodyBytes: maxBody * 1024, modelName: model.name,
                 agentOptions: agentLimits.plannerOptions(), agentTools: agentLimits.toolboxSettings, allowedHosts: allowedHosts,
                 corsOrigins: corsOrigins,
@@ -117,14 +118,25 @@ struct ServeCommand: AsyncParsableCommand {
             if allowedHosts.contains("*") {
                 printError("warning: --allowed-host '*' answers any Host header: web pages can reach this server by DNS rebinding unless a proxy in front checks Host")
             }
-            let server = OpenAIServer(model: model.model, planningModel: model, prompts: try PromptLibrary.locate(), configuration: configuration)
+            let prompts = try PromptLibrary.locate()
+            configuration.agentDeliberation = try Self.deliberationPolicy(prompts: prompts, vocabulary: model.vocabulary)
+            let server = OpenAIServer(model: model.model, planningModel: model, prompts: prompts, configuration: configuration)
             let modelName = model.name
             try await server.run { boundHost, boundPort in
                 let shown = boundHost.contains(":") ? "[\(boundHost)]" : boundHost
                 FileHandleOutput.writeToStandardError(
-                    "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent)\n")
+                    "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent; web page: http://\(shown):\(boundPort)/)\n")
             }
         }
+    }
+
+    /// ponder-agent searches when a question asks for time ("take your time") or a
+    /// request gives `ponder_deliberate`, with the Game of 24 as a special task.
+    static func deliberationPolicy(prompts: PromptLibrary, vocabulary: TokenVocabulary?) throws -> DeliberationPolicy {
+        let game24: DeliberateMode.TaskRecogniser = { question in
+            Game24Task.recognising(question, prompts: prompts, vocabulary: vocabulary)
+        }
+        return DeliberationPolicy(trigger: try DeliberationTrigger(prompts: prompts), recognisers: [game24])
     }
 
     static func duration(_ seconds: Double) -> Duration {
