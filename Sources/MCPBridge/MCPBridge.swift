@@ -1,7 +1,9 @@
 import MCP
 
-/// The protocol version and implementation name Ponder announces to MCP peers.
+/// How Ponder names itself to MCP peers, as server (`ponder mcp`) and as client.
 public enum MCPBridgeInfo {
     /// The name Ponder gives itself in MCP `initialize` exchanges.
     public static let implementationName = "ponder"
+    /// The version it announces (the `ponder` command's).
+    public static let version = "0.1.0"
 }

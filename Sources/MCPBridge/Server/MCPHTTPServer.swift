@@ -1,0 +1,123 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import MCP
+import NIOCore
+
+/// `ponder mcp --http`: the MCP server over streamable HTTP at `/mcp` (POST for
+/// messages, GET for the server's stream, DELETE to end a session), one MCP session
+/// per client. Requests pass the `HostOriginGuard` (the rules of `ponder serve`)
+/// before anything else.
+public struct MCPHTTPServer: Sendable {
+    /// Where it listens and whom it answers.
+    public struct Configuration: Sendable {
+        /// The address to bind (127.0.0.1 by default).
+        public var host: String
+        /// The port (0: any free port).
+        public var port: Int
+        /// Extra names the `Host` header may give (`*`: any).
+        public var allowedHosts: [String]
+        /// Web origins allowed to call from a browser.
+        public var corsOrigins: [String]
+        /// The largest request body accepted, in bytes.
+        public var maximumBodyBytes: Int
+
+        /// A configuration for `host`:`port`.
+        public init(host: String = "127.0.0.1", port: Int, allowedHosts: [String] = [], corsOrigins: [String] = [], maximumBodyBytes: Int = 4 << 20) {
+            self.host = host
+            self.port = port
+            self.allowedHosts = allowedHosts
+            self.corsOrigins = corsOrigins
+            self.maximumBodyBytes = maximumBodyBytes
+        }
+    }
+
+    /// The endpoint's path.
+    public static let path = "/mcp"
+
+    /// The tools served.
+    public let served: PonderMCPServer
+    /// Where and for whom.
+    public let configuration: Configuration
+
+    /// A server of `served`'s tools as `configuration` says.
+    public init(served: PonderMCPServer, configuration: Configuration) {
+        self.served = served
+        self.configuration = configuration
+    }
+
+    /// Listens until the process is asked to stop (SIGINT, SIGTERM); `onListening`
+    /// gets the bound address and port once requests are accepted.
+    public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
+        let served = self.served
+        let sessions = HTTPSessions { await served.makeServer() }
+        var logger = Logger(label: "ponder.mcp")
+        logger.logLevel = .warning
+        let application = Application(
+            router: makeRouter(sessions: sessions),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "ponder"),
+            onServerRunning: { channel in
+                onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        try await application.runService()
+        await sessions.closeAll()
+    }
+
+    /// The `/mcp` routes behind the guard.
+    func makeRouter(sessions: HTTPSessions) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let guardRules = HostOriginGuard(
+            bindAddress: configuration.host, allowedHosts: configuration.allowedHosts, corsOrigins: configuration.corsOrigins)
+        let limit = configuration.maximumBodyBytes
+        for method in [HTTPTypes.HTTPRequest.Method.post, .get, .delete] {
+            router.on(RouterPath(stringLiteral: Self.path), method: method) { request, _ in
+                if let refusal = guardRules.refusal(host: request.head.authority, origin: request.headers[.origin]) {
+                    return Self.response(refusal)
+                }
+                var request = request
+                let body: ByteBuffer
+                do {
+                    body = try await request.collectBody(upTo: limit)
+                } catch {
+                    return Self.response(.error(statusCode: 413, .invalidRequest("Payload Too Large: bodies may have at most \(limit) bytes")))
+                }
+                return Self.response(await sessions.handle(Self.mcpRequest(request, body: body)))
+            }
+        }
+        return router
+    }
+
+    /// Hummingbird's request as the SDK's: the method, the headers (the `Host` too,
+    /// which HTTP types keep as the authority), the body.
+    static func mcpRequest(_ request: Request, body: ByteBuffer) -> MCP.HTTPRequest {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        if let authority = request.head.authority { headers[HTTPHeaderName.host] = authority }
+        let data = body.readableBytes > 0 ? Data(body.readableBytesView) : nil
+        return MCP.HTTPRequest(method: request.method.rawValue, headers: headers, body: data, path: request.uri.path)
+    }
+
+    /// The SDK's response as Hummingbird's; an SSE stream is written as it comes.
+    static func response(_ response: MCP.HTTPResponse) -> Response {
+        var headers = HTTPFields()
+        for (name, value) in response.headers {
+            if let field = HTTPField.Name(name) { headers[field] = value }
+        }
+        let status = HTTPTypes.HTTPResponse.Status(code: response.statusCode)
+        switch response {
+        case .stream(let stream, _):
+            return Response(status: status, headers: headers, body: ResponseBody { writer in
+                for try await chunk in stream { try await writer.write(ByteBuffer(bytes: chunk)) }
+                try await writer.finish(nil)
+            })
+        default:
+            let body = response.bodyData.map { ResponseBody(byteBuffer: ByteBuffer(bytes: $0)) } ?? ResponseBody()
+            return Response(status: status, headers: headers, body: body)
+        }
+    }
+}
