@@ -61,4 +61,26 @@ public struct DeliberationProgress: Sendable, Equatable {
     public var depth: Int
     /// Finished answers so far.
     public var answers: Int
+    /// The thought this report follows, as the tree holds it (id, parent, text,
+    /// score): a front end draws the tree growing from these.
+    public var thought: ThoughtNode?
+    /// Whether `thought`'s branch ends there without an answer: a check failed or
+    /// its score is below `DeliberationOptions.pruneBelow`.
+    public var pruned: Bool
+
+    /// A report of a search's state; `thought` is the node just added, if any.
+    public init(
+        elapsed: Duration, budget: Duration, expanded: Int, thoughts: Int, bestScore: Double, depth: Int, answers: Int,
+        thought: ThoughtNode? = nil, pruned: Bool = false
+    ) {
+        self.elapsed = elapsed
+        self.budget = budget
+        self.expanded = expanded
+        self.thoughts = thoughts
+        self.bestScore = bestScore
+        self.depth = depth
+        self.answers = answers
+        self.thought = thought
+        self.pruned = pruned
+    }
 }

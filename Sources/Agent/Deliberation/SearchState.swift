@@ -112,7 +112,10 @@ struct SearchState {
                 open.insert(child)
             }
             if !sessionsHold(branch, as: child) { await letGo(branch) }
-            onProgress(progress)
+            var report = progress
+            report.thought = tree.nodes[child]
+            report.pruned = thought.answer == nil && !thought.solves && (thought.verified == false || score < options.pruneBelow)
+            onProgress(report)
             if solution != nil { break }
             if thought.answer != nil, agreement() {
                 agreed = true
