@@ -9,9 +9,14 @@ import Synchronization
 /// question, earlier user and assistant messages its history; Ponder's own tools
 /// (fetch, python, calc) run here, and the answer comes back as the assistant's
 /// message. The tool calls are reported in `ponder_steps` (streaming: one
-/// `ponder_step` chunk as each finishes).
+/// `ponder_step` chunk as each finishes). A question with a phrase such as "take
+/// your time", or a request with `ponder_deliberate`, is answered by a search;
+/// `ponder_events` adds the run's events to the stream (`PonderAgentRequest`).
 extension OpenAIServer {
     func agentCompletion(_ body: ChatCompletionRequest, requestBody: RequestBody) async throws -> Response {
+        // The body was read whole (as `body`); its Ponder fields are read from the same bytes.
+        let bytes = try await requestBody.collect(upTo: configuration.maximumBodyBytes)
+        let extensions = try PonderAgentRequest.read(Data(bytes.readableBytesView))
         try SamplingValidation.checkChoiceCount(body.n)
         if let tools = body.tools, !tools.isEmpty {
             throw APIError.invalid(
@@ -52,6 +57,7 @@ extension OpenAIServer {
         let includeUsage = body.streamOptions?.includeUsage == true
         let ticket = try admission.admit()
         let runOptions = options
+        let thinking = extensions.thinking, toolsEnabled = extensions.tools ?? true, sendsEvents = extensions.events == true
 
         if body.stream == true {
             return HTTPResponses.eventStream(requestBody: requestBody) { events in
@@ -60,9 +66,16 @@ extension OpenAIServer {
                     ChatCompletionChunk(id: id, created: created, model: model, choices: [.init(delta: delta, finishReason: finish)], ponderStep: step)
                 }
                 events.send(chunk(.init(role: "assistant", content: "")))
+                @Sendable func send(_ event: PonderEvent) {
+                    if sendsEvents { events.send(PonderEventChunk(id: id, created: created, model: model, event: event)) }
+                }
+                send(.start(id: id, thinking: thinking ?? self.configuration.agentDeliberation.budget(for: question)))
                 try await ticket.wait()
                 let wroteText = Mutex(false)
-                let answer = try await self.runAgent(question, history: history, options: runOptions) { event in
+                let answer = try await self.runAgent(
+                    question, history: history, options: runOptions, thinking: thinking, toolsEnabled: toolsEnabled
+                ) { event in
+                    if let made = PonderEvent.of(event, run: id) { send(made) }
                     switch event {
                     case .text(let text):
                         wroteText.withLock { wrote in
@@ -91,7 +104,7 @@ extension OpenAIServer {
         let answer = try await requestBody.consumeWithCancellationOnInboundClose { _ in
             defer { ticket.finish() }
             try await ticket.wait()
-            return try await self.runAgent(question, history: history, options: runOptions) { _ in }
+            return try await self.runAgent(question, history: history, options: runOptions, thinking: thinking, toolsEnabled: toolsEnabled) { _ in }
         }
         return HTTPResponses.closing(HTTPResponses.json(ChatCompletionResponse(
             id: id, created: created, model: model,
@@ -101,16 +114,20 @@ extension OpenAIServer {
     }
 
     /// One question to an assistant of its own: fresh standard tools (a Python
-    /// session in the run's folder), `history` from the request, no deliberation.
+    /// session in the run's folder, none unless `toolsEnabled`), `history` from the
+    /// request, the server's deliberation policy (or a search of `thinking`).
     /// `handle` sees each event as it happens; the answer is returned.
     func runAgent(
-        _ question: String, history: [Message], options: PlannerOptions, handle: @Sendable (AssistantEvent) -> Void
+        _ question: String, history: [Message], options: PlannerOptions, thinking: Duration? = nil, toolsEnabled: Bool = true,
+        handle: @Sendable (AssistantEvent) -> Void
     ) async throws -> AgentAnswer {
         let tools = configuration.agentTools.writing(into: options.outputDirectory ?? configuration.agentTools.outputDirectory)
-        let assistant = Assistant(model: planningModel, toolbox: .standard(tools), prompts: prompts, options: options, history: history)
+        let assistant = Assistant(
+            model: planningModel, toolbox: .standard(tools), prompts: prompts, options: options,
+            deliberation: configuration.agentDeliberation, history: history, toolsEnabled: toolsEnabled)
         var answer: AgentAnswer?
         do {
-            for try await event in assistant.ask(question) {
+            for try await event in assistant.ask(question, thinking: thinking) {
                 if case .answer(let final) = event { answer = final }
                 handle(event)
             }
