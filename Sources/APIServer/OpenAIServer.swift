@@ -8,7 +8,8 @@ import Logging
 import NIOCore
 import OpenAIAPI
 
-/// `ponder serve`: the local engine and the planner behind the OpenAI HTTP API.
+/// `ponder serve`: the local engine and the planner behind the OpenAI HTTP API, and
+/// a web page to chat with the agent (`WebPage`).
 ///
 /// - `GET /v1/models` lists the model file's name, `ponder` (the same engine) and
 ///   `ponder-agent` (the planner with Ponder's tools, run on the server).
@@ -78,6 +79,7 @@ public final class OpenAIServer: Sendable {
         router.get("/v1/models") { _, _ in self.models() }
         router.post("/v1/chat/completions") { request, _ in try await self.chatCompletion(request) }
         router.post("/v1/completions") { request, _ in try await self.completion(request) }
+        addWebPage(to: router)
         return router
     }
 
@@ -147,12 +149,16 @@ struct ErrorBodyMiddleware: RouterMiddleware {
     }
 }
 
-/// Refuses requests without `Authorization: Bearer <key>` (401).
+/// Refuses requests without `Authorization: Bearer <key>` (401), except for the web
+/// page's own files, which hold no data: the page asks for the key and sends it.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let key: String
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .get, WebPage.publicPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization] else { throw APIError.missingKey }
         let prefix = "Bearer "
         guard header.hasPrefix(prefix), Self.constantTimeEqual(String(header.dropFirst(prefix.count)), key) else {
