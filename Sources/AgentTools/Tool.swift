@@ -20,6 +20,10 @@ public protocol Tool: Sendable {
     var inputWords: Set<String>? { get }
     /// The longest input worth writing, in characters.
     var maximumInputLength: Int { get }
+    /// The JSON Schema of the tool's arguments, as JSON text, when a call's input is a
+    /// JSON object (an MCP server's tools); a planner then writes the object's layout
+    /// and lets the model write only the values. Nil (the default): the input is text.
+    var inputSchema: String? { get }
     /// Gets ready for a call that is about to come (e.g. starts a worker process);
     /// returns at once. The default does nothing.
     func prepare()
@@ -32,6 +36,8 @@ extension Tool {
     public var inputWords: Set<String>? { nil }
     /// 4000 characters.
     public var maximumInputLength: Int { 4000 }
+    /// No schema: the input is text.
+    public var inputSchema: String? { nil }
     /// Nothing to prepare.
     public func prepare() {}
 }

@@ -25,8 +25,8 @@ extension Planner {
 
     /// What guides the model's next stretch of text: before the first call, a choice
     /// among the opening markers of the tools the question needs; after a page, a copy
-    /// of its best passages ending the answer; after a calculation, numbers held to
-    /// the question's and the results'.
+    /// of its best passages ending the answer; after a calculation or a call with JSON
+    /// arguments (an MCP server's tool), numbers held to the question's and the results'.
     struct TextGuidance {
         var constraint: (any TokenConstraint)?
         var stopStrings: [String] = []
@@ -53,7 +53,7 @@ extension Planner {
 
     func nextTextGuidance(run: PlannerRun) -> TextGuidance {
         guard let grounding = run.grounding, let vocabulary = model.vocabulary else { return TextGuidance() }
-        if run.steps.isEmpty, run.visibleText.isEmpty, let first = grounding.requiredFirstTools(among: tools.map(\.name)) {
+        if run.steps.isEmpty, run.visibleText.isEmpty, let first = requiredFirstTools(for: grounding) {
             let openings = first.map { run.format.opening(for: $0) }
             let candidates = groundingTables.choiceCandidates(vocabulary: vocabulary, alphabet: Set(openings.joined()))
             return TextGuidance(constraint: ChoiceConstraint(choices: openings, candidates: candidates))
@@ -73,7 +73,7 @@ extension Planner {
                 constraint: PrefixedConstraint(prefix: firstWord, base: copy), stopStrings: [String(best.suffix(Self.passageEndLength))],
                 maximumTokens: best.count + 8, endsAnswer: true, keepsStop: true, start: firstWord)
         }
-        if let last = run.steps.last, last.ok, last.tool == "calc" {
+        if let last = run.steps.last, last.ok, last.tool == "calc" || takesArguments(last.tool) {
             let numeric = groundingTables.numericTokens(vocabulary: vocabulary)
             // One line of answer: a small model left to go on repeats itself.
             return TextGuidance(
@@ -182,6 +182,18 @@ final class GroundingTables: Sendable {
     private let choices = Mutex<[Set<Character>: ChoiceCandidates]>([:])
     private let copy = Mutex<CopyCandidates?>(nil)
     private let python = Mutex<PythonCodeConstraint?>(nil)
+    private let jsonString = Mutex<JSONStringConstraint?>(nil)
+
+    /// The constraint of a JSON string value's content (JSON arguments).
+    func jsonStringConstraint(vocabulary: TokenVocabulary) -> JSONStringConstraint {
+        if let built = jsonString.withLock({ $0 }) { return built }
+        let built = JSONStringConstraint(vocabulary: vocabulary, maximumLength: Self.maximumStringLength)
+        jsonString.withLock { $0 = built }
+        return built
+    }
+
+    /// The longest string argument worth writing, in characters.
+    static let maximumStringLength = 80
 
     func copyCandidates(vocabulary: TokenVocabulary) -> CopyCandidates {
         if let built = copy.withLock({ $0 }) { return built }

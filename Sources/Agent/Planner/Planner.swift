@@ -79,7 +79,7 @@ public struct Planner: Sendable {
     public func conversation(
         for question: String, history: [Message] = [], format: ToolCallFormat? = nil
     ) throws(PromptError) -> (messages: [Message], stablePrefix: Int) {
-        let preferred = options.grounded ? CallGrounding(question: question).requiredFirstTools(among: tools.map(\.name))?.first : nil
+        let preferred = options.grounded ? requiredFirstTools(for: CallGrounding(question: question))?.first : nil
         let preamble = try layout.preamble(tools: tools, format: format ?? self.format, question: question, preferring: preferred)
         return (preamble.messages + history + [Message(.user, question)], preamble.stable)
     }
@@ -255,6 +255,14 @@ public struct Planner: Sendable {
         let tool = tools.first { $0.name == toolName }
         tool?.prepare()
         let closing = run.format.closing(for: toolName)
+        if let tool, let writer = schemaWriter(for: tool, run: run) {
+            // JSON arguments: the planner lays out the object, the model writes the values.
+            let written = try await writer.write(in: session, deadline: deadline)
+            run.generatedTokens += written.tokens
+            try await session.append(closing)
+            events += run.feed(written.json + closing, onEvent: onEvent)
+            return written.json + closing
+        }
         var constraint: (any TokenConstraint)?
         if let tool, let alphabet = tool.inputAlphabet, let vocabulary = model.vocabulary {
             constraint = constraints.constraint(for: tool.name) {

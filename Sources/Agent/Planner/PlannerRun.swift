@@ -23,11 +23,15 @@ struct PlannerRun {
     var answerSources: [String]?
     /// A tool whose call failed and is opened again for another attempt.
     var retryTool: String?
+    /// The tools that take JSON arguments (an MCP server's): a result of theirs, like
+    /// the calculator's, is kept in the answer.
+    let argumentTools: Set<String>
 
     init(format: ToolCallFormat, tools: [any Tool], constrained: Bool) {
         self.format = format
         self.constrained = constrained
         let names = tools.map(\.name)
+        argumentTools = Set(tools.filter { $0.inputSchema != nil }.map(\.name))
         parser = MarkerStreamParser(format: format, tools: names)
         if names.isEmpty {
             stopStrings = []
@@ -76,16 +80,24 @@ struct PlannerRun {
     /// The answer: what the model wrote outside its markers. When it wrote nothing
     /// after using a tool, the last successful result is the answer.
     /// When the calculator's result is the answer (its call was the last), the answer
-    /// holds that result exactly.
+    /// holds that result exactly; so does a numeric result of a tool with JSON arguments.
     var finalAnswer: String {
         let text = visibleText.trimmingCharacters(in: .whitespacesAndNewlines)
         let lastResult = steps.last(where: \.ok)?.output.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         if text.isEmpty { return lastResult }
-        if grounding != nil, let last = steps.last, last.ok, last.tool == "calc", let result = QuestionFacts.writtenNumbers(in: lastResult).first,
+        if let grounding, let last = steps.last, last.ok, last.tool == "calc" || argumentTools.contains(last.tool),
+            let result = last.tool == "calc" ? QuestionFacts.writtenNumbers(in: lastResult).first : Self.newNumber(in: lastResult, question: grounding.facts),
             !QuestionFacts.writtenNumbers(in: text).contains(result)
         {
             return text + " (" + lastResult + ")"
         }
         return text
+    }
+
+    /// The first number of a result that the question does not write (a conversion's
+    /// "3.5 km = 3500 m" gives 3500), else its first number.
+    static func newNumber(in result: String, question: QuestionFacts) -> String? {
+        let numbers = QuestionFacts.writtenNumbers(in: result)
+        return numbers.first { !question.numbers.contains($0) } ?? numbers.first
     }
 }

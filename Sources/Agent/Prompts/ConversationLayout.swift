@@ -40,7 +40,7 @@ public struct ConversationLayout: Sendable {
         }
         switch format {
         case .inline:
-            let list = tools.map { "- <\($0.name)>…</\($0.name)>: \($0.description)" }.joined(separator: "\n")
+            let list = tools.map(Self.inlineEntry).joined(separator: "\n")
             let system = Message(.system, try prompts.render("system.md", ["tools": list]).trimmingCharacters(in: .newlines))
             let examples = try bank.get()?.nearest(
                 to: question, count: Self.examplesPerQuestion, tools: tools.map(\.name), preferring: tool) ?? []
@@ -51,11 +51,30 @@ public struct ConversationLayout: Sendable {
         }
     }
 
-    /// A tool as a JSON function schema with one string argument, "input".
+    /// A tool's line in the inline tool list: its marker and description; a tool with
+    /// JSON arguments shows their layout inside the marker,
+    /// `<convert_length>{"value": number, "unit": string}</convert_length>`.
+    static func inlineEntry(_ tool: any Tool) -> String {
+        let inside = tool.inputSchema.flatMap(ArgumentSchema.init(json:))?.layout ?? "…"
+        return "- <\(tool.name)>\(inside)</\(tool.name)>: \(tool.description)"
+    }
+
+    /// A tool as a JSON function schema: its own schema when it has one, else one
+    /// string argument, "input".
     static func hermesSchema(_ tool: any Tool) -> String {
         let description = tool.description.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return #"{"type": "function", "function": {"name": "\#(tool.name)", "description": "\#(description)", "#
-            + #""parameters": {"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"]}}}"#
+        let parameters = tool.inputSchema.map(Self.compact)
+            ?? #"{"type": "object", "properties": {"input": {"type": "string"}}, "required": ["input"]}"#
+        return #"{"type": "function", "function": {"name": "\#(tool.name)", "description": "\#(description)", "parameters": "#
+            + parameters + "}}"
+    }
+
+    /// JSON text on one line (a schema may be pretty-printed).
+    static func compact(_ json: String) -> String {
+        guard let data = json.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data),
+            let compact = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return json.split(whereSeparator: \.isNewline).joined(separator: " ") }
+        return String(decoding: compact, as: UTF8.self)
     }
 
     /// How a tool's result is given back in the Hermes format: a user message in
