@@ -49,6 +49,7 @@ public struct AskTool: ServedTool {
             return ToolResultContent.errorResult(error.description)
         }
         let reports = ProgressCounter(reporter: progress)
+        if let thinking { await reports.starting(budget: thinking) }
         let answer: AgentAnswer
         do {
             answer = try await host.answer(question, thinking: thinking) { event in await reports.report(event) }
@@ -112,6 +113,12 @@ actor ProgressCounter {
 
     init(reporter: ProgressReporter) {
         self.reporter = reporter
+    }
+
+    /// The first report of a search of `budget`, before the model has loaded.
+    func starting(budget: Duration) async {
+        guard reporter.isActive else { return }
+        await reporter.report(0, total: Self.seconds(budget), message: "thinking: up to \(String(format: "%g", Self.seconds(budget))) s")
     }
 
     func report(_ event: AssistantEvent) async {
