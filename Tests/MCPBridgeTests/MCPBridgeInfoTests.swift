@@ -1,6 +1,0 @@
-import MCPBridge
-import Testing
-
-@Test func announcesItselfAsPonder() {
-    #expect(MCPBridgeInfo.implementationName == "ponder")
-}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+
+/// `ponder mcp` as a child process, driven by the official MCP Python SDK over stdio
+/// and over streamable HTTP, and by hand for its shutdown. One at a time, so they leave
+/// the other suites a core.
+@Suite(.serialized)
+struct MCPServerProcessTests {
+    /// The server's flags for a test: the default model on one thread, a fresh output
+    /// folder, loopback pages allowed (the fetch test's page is on 127.0.0.1).
+    static func serverArguments(outputDirectory: String) -> [String] {
+        ["--model", MCPTestSupport.model, "-t", "1", "--output-dir", outputDirectory, "--allow-private"]
+    }
+
+    @Test("the Python SDK over stdio: tools listed with schemas, each called, an image, errors, ask with progress")
+    func stdio() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-stdio")
+        let output = try await MCPTestSupport.runScript(
+            "mcp_client.py", ["stdio", MCPTestSupport.ponder, "mcp"] + Self.serverArguments(outputDirectory: folder), timeout: 400)
+        try Self.check(output)
+        #expect(await Self.noProcessLeft(mentioning: folder), "a Python worker outlived the server: \(MCPTestSupport.processes(containing: folder))")
+    }
+
+    @Test("the Python SDK over streamable HTTP, and a foreign Host refused")
+    func http() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-http")
+        let (server, url) = try await MCPChildProcess.start(
+            MCPTestSupport.ponder, ["mcp", "--http", "0"] + Self.serverArguments(outputDirectory: folder),
+            waitingFor: #"http://127\.0\.0\.1:[0-9]+/mcp"#)
+        defer { server.stop() }
+        let output = try await MCPTestSupport.runScript("mcp_client.py", ["http", url], timeout: 400)
+        try Self.check(output, serverLog: server.standardError)
+
+        let refused = try await MCPTestSupport.runScript("mcp_client.py", ["foreign-host", url], timeout: 60)
+        let answer = try #require(
+            try JSONSerialization.jsonObject(with: Data(refused.standardOutput.utf8)) as? [String: Any], "\(refused.combined)")
+        #expect(answer["status"] as? Int == 403, "\(answer)")
+        #expect((answer["body"] as? String)?.contains("evil.example") == true, "\(answer)")
+        #expect(server.isRunning, "the server exited: \(server.standardError)")
+        server.stop()
+        #expect(await Self.noProcessLeft(mentioning: folder))
+    }
+
+    @Test("stdio: only protocol messages on standard output; the server exits 0 when its input closes")
+    func stdioShutdown() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-shutdown")
+        let messages = [
+            #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
+            #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"calculator","arguments":{"expression":"2^64"}}}"#,
+        ]
+        let input = Data((messages.joined(separator: "\n") + "\n").utf8)
+        // The input ends right after the requests: whichever answers are written before
+        // the server stops, standard output holds protocol messages and nothing else.
+        let output = try await MCPTestSupport.run(
+            MCPTestSupport.ponder, ["mcp"] + Self.serverArguments(outputDirectory: folder), input: input, timeout: 60)
+        #expect(!output.timedOut && output.status == 0, "\(output.combined)")
+        let lines = output.standardOutput.split(separator: "\n")
+        let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(objects.count == lines.count, "standard output has lines that are not JSON-RPC messages:\n\(output.standardOutput)")
+        #expect(objects.allSatisfy { $0["jsonrpc"] as? String == "2.0" })
+        #expect(output.standardError.contains("ponder mcp: serving calculator, fetch, python, ask over stdio"), "\(output.standardError)")
+    }
+
+    @Test("--help explains the server and shows a client configuration")
+    func help() async throws {
+        let output = try await MCPTestSupport.run(MCPTestSupport.ponder, ["mcp", "--help"], timeout: 30)
+        #expect(output.status == 0)
+        for expected in ["mcpServers", "--http", "--model", "--allow-private", "deliberate_seconds", "stdio"] {
+            #expect(output.standardOutput.contains(expected), "\(expected) missing from:\n\(output.standardOutput)")
+        }
+    }
+
+    /// Checks the JSON report of mcp_client.py.
+    static func check(_ output: MCPTestSupport.Output, serverLog: String = "") throws {
+        #expect(output.status == 0 && !output.timedOut, "\(output.combined)\nserver:\n\(serverLog)")
+        let report = try #require(
+            try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any],
+            "no report:\n\(output.combined)\nserver:\n\(serverLog)")
+
+        let tools = try #require(report["tools"] as? [String: [String: Any]])
+        #expect(Set(tools.keys) == ["calculator", "fetch", "python", "ask"], "\(tools.keys)")
+        let argument = ["calculator": "expression", "fetch": "url", "python": "code", "ask": "question"]
+        for (name, property) in argument {
+            let schema = try #require(tools[name]?["schema"] as? [String: Any], "\(name)")
+            let properties = try #require(schema["properties"] as? [String: Any], "\(name)")
+            #expect(properties[property] != nil, "\(name): \(schema)")
+            #expect((schema["required"] as? [String])?.contains(property) == true, "\(name): \(schema)")
+            let description = tools[name]?["description"] as? String ?? ""
+            #expect(description.count > 20, "\(name): \(description)")
+        }
+
+        let calculator = try result(report, "calculator")
+        #expect(calculator.texts == ["1872"] && !calculator.isError, "\(calculator)")
+        let calculatorError = try result(report, "calculator_error")
+        #expect(calculatorError.isError && calculatorError.texts.first?.hasPrefix("error:") == true, "\(calculatorError)")
+        let badArguments = try result(report, "bad_arguments")
+        #expect(badArguments.isError && badArguments.texts.first?.contains("unknown argument 'formula'") == true, "\(badArguments)")
+
+        let python = try result(report, "python")
+        #expect(!python.isError, "\(python)")
+        #expect(python.texts.first?.contains("plotted") == true && python.texts.first?.contains("figure saved:") == true, "\(python)")
+        let image = try #require(python.images.first, "no image: \(python)")
+        #expect(image["mime_type"] as? String == "image/png")
+        #expect((image["width"] as? Int ?? 0) > 100 && (image["height"] as? Int ?? 0) > 100, "\(image)")
+
+        let fetch = try result(report, "fetch")
+        #expect(!fetch.isError && fetch.texts.first?.contains("largest living rodent") == true, "\(fetch)")
+        let unknown = try #require(report["unknown_tool"] as? String)
+        #expect(unknown != "no error" && unknown.contains("no_such_tool"), "\(unknown)")
+
+        let ask = try result(report, "ask")
+        #expect(!ask.isError && ask.texts.first?.contains("1872") == true, "\(ask)")
+        #expect((ask.structured?["answer"] as? String)?.contains("1872") == true, "\(ask)")
+        #expect((ask.structured?["steps"] as? [[String: Any]])?.contains { $0["tool"] as? String == "calc" } == true, "\(ask)")
+
+        let deliberate = try result(report, "ask_deliberate")
+        #expect(!deliberate.isError && deliberate.structured?["mode"] as? String == "deliberate", "\(deliberate)")
+        let progress = try #require(report["progress"] as? [[String: Any]])
+        #expect(!progress.isEmpty, "no progress notifications during a deliberate ask")
+        #expect(progress.allSatisfy { ($0["message"] as? String)?.hasPrefix("thinking:") == true }, "\(progress)")
+    }
+
+    /// One call's result in the report.
+    struct CallReport: CustomStringConvertible {
+        let texts: [String]
+        let images: [[String: Any]]
+        let isError: Bool
+        let structured: [String: Any]?
+        var description: String { "texts: \(texts), images: \(images), isError: \(isError), structured: \(structured ?? [:])" }
+    }
+
+    static func result(_ report: [String: Any], _ name: String) throws -> CallReport {
+        let entry = try #require(report[name] as? [String: Any], "no \(name) in the report")
+        return CallReport(
+            texts: entry["texts"] as? [String] ?? [], images: entry["images"] as? [[String: Any]] ?? [],
+            isError: entry["is_error"] as? Bool ?? false, structured: entry["structured"] as? [String: Any])
+    }
+
+    /// Whether, within a few seconds, no process mentions `folder` on its command line
+    /// (a Python worker's sandbox description names its writable folders).
+    static func noProcessLeft(mentioning folder: String) async -> Bool {
+        for _ in 0..<100 {
+            if MCPTestSupport.processes(containing: folder).isEmpty { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
+    }
+}
