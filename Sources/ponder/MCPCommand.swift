@@ -14,8 +14,8 @@ struct MCPCommand: AsyncParsableCommand {
         discussion: """
             Tools: calculator (exact arithmetic), fetch (a web page as text; private \
             addresses refused unless --allow-private), python (sandboxed; figures come \
-            back as PNG images with their paths), web_search (when $PONDER_SEARCH_URL is \
-            set) and ask (the whole agent: the answer and the tool calls it made; \
+            back as PNG images with their paths), web_search (with --search-url, or \
+            $PONDER_SEARCH_URL) and ask (the whole agent: the answer and the tool calls it made; \
             deliberate_seconds to think first, with progress notifications). The model \
             loads at the first ask, so the other tools answer at once.
 
@@ -49,6 +49,11 @@ struct MCPCommand: AsyncParsableCommand {
         "With --http: let web pages of ORIGIN (e.g. http://localhost:5173) call the server (repeatable).", valueName: "origin"))
     var corsOrigins: [String] = []
 
+    @Option(name: .customLong("search-url"), help: ArgumentHelp(
+        "Offer web_search (also to ask's agent) through this SearXNG-compatible JSON endpoint (default: $PONDER_SEARCH_URL).",
+        valueName: "url"))
+    var searchURL: String?
+
     @OptionGroup var agent: AgentOptions
 
     func validate() throws {
@@ -63,6 +68,9 @@ struct MCPCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            // The tools' settings read the endpoint from the environment, which an MCP
+            // client does not pass on: the flag sets it for them (and for ask's agent).
+            if let searchURL { setenv(WebSearch.environmentVariable, searchURL, 1) }
             // Fail now, not at the first ask, when the model file is missing.
             if agent.backend.resolvedBackend == .local { _ = try agent.modelOptions.resolvePath() }
             let options = agent

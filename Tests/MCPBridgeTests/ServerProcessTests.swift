@@ -41,7 +41,7 @@ struct MCPServerProcessTests {
         #expect(await Self.noProcessLeft(mentioning: folder))
     }
 
-    @Test("stdio: only protocol messages on standard output; the server exits 0 when its input closes")
+    @Test("stdio: only protocol messages on standard output; the server exits 0 when its input closes, its Python worker with it; --search-url adds web_search")
     func stdioShutdown() async throws {
         let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-shutdown")
         let messages = [
@@ -49,18 +49,22 @@ struct MCPServerProcessTests {
             #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
             #"{"jsonrpc":"2.0","id":2,"method":"tools/list"}"#,
             #"{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"calculator","arguments":{"expression":"2^64"}}}"#,
+            #"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"python","arguments":{"code":"print(6 * 7)"}}}"#,
         ]
         let input = Data((messages.joined(separator: "\n") + "\n").utf8)
         // The input ends right after the requests: whichever answers are written before
-        // the server stops, standard output holds protocol messages and nothing else.
+        // the server stops, standard output holds protocol messages and nothing else, and
+        // the Python worker the last call starts does not outlive the server.
         let output = try await MCPTestSupport.run(
-            MCPTestSupport.ponder, ["mcp"] + Self.serverArguments(outputDirectory: folder), input: input, timeout: 60)
+            MCPTestSupport.ponder, ["mcp", "--search-url", "http://127.0.0.1:9/search"] + Self.serverArguments(outputDirectory: folder),
+            input: input, timeout: 60)
         #expect(!output.timedOut && output.status == 0, "\(output.combined)")
         let lines = output.standardOutput.split(separator: "\n")
         let objects = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         #expect(objects.count == lines.count, "standard output has lines that are not JSON-RPC messages:\n\(output.standardOutput)")
         #expect(objects.allSatisfy { $0["jsonrpc"] as? String == "2.0" })
-        #expect(output.standardError.contains("ponder mcp: serving calculator, fetch, python, ask over stdio"), "\(output.standardError)")
+        #expect(output.standardError.contains("ponder mcp: serving calculator, fetch, python, web_search, ask over stdio"), "\(output.standardError)")
+        #expect(await Self.noProcessLeft(mentioning: folder), "a Python worker outlived the server: \(MCPTestSupport.processes(containing: folder))")
     }
 
     @Test("--help explains the server and shows a client configuration")
