@@ -21,7 +21,7 @@ struct MCPServerProcessTests {
         #expect(await Self.noProcessLeft(mentioning: folder), "a Python worker outlived the server: \(MCPTestSupport.processes(containing: folder))")
     }
 
-    @Test("the Python SDK over streamable HTTP, and a foreign Host refused")
+    @Test("the Python SDK over streamable HTTP; a foreign Host refused; SIGTERM stops the server while a client holds a session")
     func http() async throws {
         let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-http")
         let (server, url) = try await MCPChildProcess.start(
@@ -37,8 +37,24 @@ struct MCPServerProcessTests {
         #expect(answer["status"] as? Int == 403, "\(answer)")
         #expect((answer["body"] as? String)?.contains("evil.example") == true, "\(answer)")
         #expect(server.isRunning, "the server exited: \(server.standardError)")
-        server.stop()
+
+        // A client holding its session (and so its GET stream) open does not keep the
+        // server from stopping.
+        let (holder, _) = try await MCPChildProcess.start(
+            MCPTestSupport.python, [MCPTestSupport.script("mcp_client.py"), "hold", url], waitingFor: "session open")
+        defer { holder.stop() }
+        kill(server.process.processIdentifier, SIGTERM)
+        #expect(await Self.exits(server.process, within: 30), "the server did not stop on SIGTERM: \(server.standardError)")
         #expect(await Self.noProcessLeft(mentioning: folder))
+    }
+
+    /// Whether `process` exits within `seconds` (a hang guard, not a timing).
+    static func exits(_ process: Process, within seconds: Int) async -> Bool {
+        for _ in 0..<(seconds * 10) {
+            if !process.isRunning { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return !process.isRunning
     }
 
     @Test("stdio: only protocol messages on standard output; the server exits 0 when its input closes, its Python worker with it; --search-url adds web_search")

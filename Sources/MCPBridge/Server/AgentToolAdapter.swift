@@ -65,10 +65,12 @@ public struct AgentToolAdapter: ServedTool {
     /// The arguments' schema: the one property.
     public var schema: ToolInputSchema { ToolInputSchema([served.argument]) }
 
+    /// The tool's MCP name, its own description, the one-property schema and its hints.
     public var definition: MCP.Tool {
         MCP.Tool(name: served.name, description: tool.description, inputSchema: schema.value, annotations: served.annotations)
     }
 
+    /// Runs the tool on the argument's text; bad arguments and the tool's errors are `isError` results.
     public func call(_ arguments: [String: Value]?, progress: ProgressReporter) async throws -> CallTool.Result {
         let input: String
         do {

@@ -34,12 +34,14 @@ public struct AskTool: ServedTool {
         self.host = host
     }
 
+    /// `ask`, its description and schema.
     public var definition: MCP.Tool {
         MCP.Tool(
             name: "ask", description: Self.description, inputSchema: Self.schema.value,
             annotations: .init(title: "Ask Ponder's agent", readOnlyHint: false, destructiveHint: false, openWorldHint: true))
     }
 
+    /// Answers the question, reporting progress; bad arguments and a model that fails are `isError` results.
     public func call(_ arguments: [String: Value]?, progress: ProgressReporter) async throws -> CallTool.Result {
         let question: String
         let thinking: Duration?

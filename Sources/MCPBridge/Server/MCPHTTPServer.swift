@@ -47,8 +47,8 @@ public struct MCPHTTPServer: Sendable {
         self.configuration = configuration
     }
 
-    /// Listens until the process is asked to stop (SIGINT, SIGTERM); `onListening`
-    /// gets the bound address and port once requests are accepted.
+    /// Listens until the process is asked to stop (SIGINT, SIGTERM), then ends every
+    /// session; `onListening` gets the bound address and port once requests are accepted.
     public func run(onListening: @escaping @Sendable (_ host: String, _ port: Int) -> Void = { _, _ in }) async throws {
         let served = self.served
         let sessions = HTTPSessions { await served.makeServer() }
@@ -61,6 +61,15 @@ public struct MCPHTTPServer: Sendable {
                 onListening(channel.localAddress?.ipAddress ?? "?", channel.localAddress?.port ?? 0)
             },
             logger: logger)
+        // A client's GET stream stays open as long as its session: the sessions end at
+        // the stop signal too, or the graceful shutdown would wait for them for ever.
+        let stopSignals = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await sessions.closeAll() } }
+            source.resume()
+            return source
+        }
+        defer { stopSignals.forEach { $0.cancel() } }
         try await application.runService()
         await sessions.closeAll()
     }

@@ -7,7 +7,10 @@ import MCP
 public struct ToolInputSchema: Sendable, Equatable {
     /// The JSON types an argument may have.
     public enum Kind: String, Sendable {
-        case string, number
+        /// A JSON string.
+        case string
+        /// A JSON number (an integer or not).
+        case number
     }
 
     /// One argument.
@@ -98,6 +101,7 @@ public enum ToolArgumentError: Error, Equatable, CustomStringConvertible {
     /// An argument of the right type whose value cannot be used.
     case invalid(String, reason: String)
 
+    /// "error: …", naming the argument, as the client's model reads it.
     public var description: String {
         switch self {
         case .missing(let name):

@@ -3,12 +3,14 @@
 usage: mcp_client.py stdio PONDER [SERVER ARGUMENTS…]
        mcp_client.py http URL
        mcp_client.py foreign-host URL
+       mcp_client.py hold URL
 
 Lists the tools and calls each one (the calculator, Python with a figure, a fetch of a
 page served here on 127.0.0.1, a calculator error, an unknown tool, and `ask`, once
 with a progress callback and a short deliberate_seconds), then prints one JSON object
 of what came back for the Swift test to check. `foreign-host` sends an initialize
-request whose Host header names another site and prints the HTTP status and body. Exit code 0 unless the client itself failed.
+request whose Host header names another site and prints the HTTP status and body;
+`hold` opens a session, says "session open" on standard error and keeps it open. Exit code 0 unless the client itself failed.
 """
 
 import asyncio
@@ -107,10 +109,25 @@ def foreign_host(url):
     print(json.dumps({"status": response.status_code, "body": response.text}))
 
 
+async def hold(url):
+    async with streamable_http_client(url) as (read, write):
+        async with ClientSession(read, write) as session:
+            await session.initialize()
+            await session.call_tool("calculator", {"expression": "1+1"})
+            print("session open", file=sys.stderr, flush=True)
+            await asyncio.sleep(600)
+
+
 async def main():
     mode = sys.argv[1]
     if mode == "foreign-host":
         foreign_host(sys.argv[2])
+        return
+    if mode == "hold":
+        try:
+            await hold(sys.argv[2])
+        except Exception:
+            pass  # the server went away: what the test wants
         return
     page = serve_page()
     page_url = f"http://127.0.0.1:{page.server_address[1]}/capybara.html"
