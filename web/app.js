@@ -291,7 +291,7 @@ class TreeView {
       }
       const group = svgElement("g", { class: "node", tabindex: 0, "data-id": node.id });
       if (node.pruned) group.classList.add("pruned");
-      if (node.answer != null) group.classList.add("answer");
+      if (node.answer != null) group.classList.add("finished");
       if (this.chosen.has(node.id)) group.classList.add("chosen");
       if (this.selected === node.id) group.classList.add("selected");
       const hue = Math.round(120 * Math.max(0, Math.min(1, node.score)));

@@ -128,7 +128,7 @@ button.primary { background: var(--accent); color: var(--accent-text); border-co
 .tree line.chosen { stroke: var(--chosen); stroke-width: 3; }
 .tree .node circle { stroke: var(--panel); stroke-width: 1.5; cursor: pointer; }
 .tree .node.pruned circle { fill: var(--pruned); }
-.tree .node.answer circle { stroke: var(--text); stroke-width: 2; }
+.tree .node.finished circle { stroke: var(--text); stroke-width: 2; }
 .tree .node.chosen circle { stroke: var(--chosen); stroke-width: 3; }
 .tree .node.selected circle { stroke: var(--accent); stroke-width: 3; }
 .tree .node:focus { outline: none; }
@@ -437,7 +437,7 @@ class TreeView {
       }
       const group = svgElement("g", { class: "node", tabindex: 0, "data-id": node.id });
       if (node.pruned) group.classList.add("pruned");
-      if (node.answer != null) group.classList.add("answer");
+      if (node.answer != null) group.classList.add("finished");
       if (this.chosen.has(node.id)) group.classList.add("chosen");
       if (this.selected === node.id) group.classList.add("selected");
       const hue = Math.round(120 * Math.max(0, Math.min(1, node.score)));
