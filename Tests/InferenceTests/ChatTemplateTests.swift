@@ -31,8 +31,12 @@ struct ChatTemplateTests {
         let template = ChatTemplate(
             source: testCase.template, beginOfSequenceText: testCase.bos_token, endOfSequenceText: testCase.eos_token)
         let rendered = template.render(testCase.messages, addGenerationPrompt: testCase.add_generation_prompt)
+        #expect(template.program != nil, "the Jinja interpreter reads the template")
         #expect(rendered == testCase.rendered)
         #expect(Array(rendered.unicodeScalars) == Array(testCase.rendered.unicodeScalars))
+        // The recognised family, the fallback for templates the interpreter rejects, agrees.
+        let family = template.renderFamily(testCase.messages, addGenerationPrompt: testCase.add_generation_prompt)
+        #expect(Array(family.unicodeScalars) == Array(testCase.rendered.unicodeScalars))
     }
 
     @Test("rendered prompts tokenize to llama.cpp's ids",

@@ -1,8 +1,10 @@
 /// Renders a conversation into the prompt text a chat model was trained on.
 ///
-/// The format is recognised from the GGUF's `tokenizer.chat_template` (a Jinja
-/// program) by its marker tokens, as llama.cpp does, and rendered by Swift code
-/// that reproduces what the Jinja template prints for plain conversations.
+/// The GGUF's `tokenizer.chat_template` (a Jinja program) is run by Ponder's Jinja
+/// interpreter (`JinjaTemplate`), which prints what Python's jinja2 prints. When the
+/// interpreter cannot read or run a template, the format is recognised by its marker
+/// tokens, as llama.cpp does, and rendered by Swift code that reproduces what the
+/// template prints for plain conversations.
 public struct ChatTemplate: Sendable {
     /// The prompt formats Ponder renders.
     public enum Family: String, Codable, Sendable, CaseIterable {
@@ -34,6 +36,11 @@ public struct ChatTemplate: Sendable {
     let writesKnowledgeDates: Bool
     /// Meta's Llama 2 template writes BOS before every user turn; others only once.
     let writesBeginOfSequenceEveryTurn: Bool
+    /// The template as a Jinja program, when the interpreter reads it.
+    public let program: JinjaTemplate?
+    /// Why the interpreter does not read the template (nil when it does, or there is none):
+    /// the recognised family renders it instead.
+    public let programProblem: JinjaError?
 
     /// Recognises the template `source`.
     public init(source: String?, beginOfSequenceText: String = "", endOfSequenceText: String = "") {
@@ -60,6 +67,16 @@ public struct ChatTemplate: Sendable {
         case .llama2: defaultSystemMessage = Self.literalAssignment(to: "system_message", in: text)
         default: defaultSystemMessage = nil
         }
+        var program: JinjaTemplate?
+        var problem: JinjaError?
+        // A chat template goes through `messages`; other text (a bare marker naming a
+        // format) is not run as one.
+        if let source, source.contains("messages") {
+            do { program = try JinjaTemplate(source) } catch let error as JinjaError { problem = error } catch {}
+        }
+        self.program = program
+        programProblem = problem
+        rendersBeginOfSequence = startsWithBeginOfSequence()
     }
 
     /// The template of a GGUF file, with its BOS and EOS texts.
@@ -77,16 +94,46 @@ public struct ChatTemplate: Sendable {
 
     /// Whether the rendered text already starts with the BOS token's text, so the
     /// tokenizer must not add another.
-    public var rendersBeginOfSequence: Bool {
+    public internal(set) var rendersBeginOfSequence = false
+
+    /// What `rendersBeginOfSequence` is: the recognised family's habit; for a template of
+    /// no known family, whether its program writes `bos_token` first.
+    func startsWithBeginOfSequence() -> Bool {
         switch family {
         case .llama3, .llama2, .mistral, .gemma: return !beginOfSequenceText.isEmpty
-        case .chatML, .generic: return false
+        case .chatML: return false
+        case .generic:
+            guard !beginOfSequenceText.isEmpty, source?.contains("bos_token") == true,
+                  let probe = try? renderProgram([ChatMessage(role: .user, content: "Hi")], addGenerationPrompt: true)
+            else { return false }
+            return probe.hasPrefix(beginOfSequenceText)
         }
     }
 
     /// The prompt for `messages`; with `addGenerationPrompt` it ends where the
     /// assistant's reply begins.
     public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        if let rendered = try? renderProgram(messages, addGenerationPrompt: addGenerationPrompt) { return rendered }
+        return renderFamily(messages, addGenerationPrompt: addGenerationPrompt)
+    }
+
+    /// The template program's text for `messages`, with `extra` variables (`tools`,
+    /// `enable_thinking`, …); throws when there is no program or it fails (a template
+    /// may refuse a conversation with `raise_exception`).
+    public func renderProgram(
+        _ messages: [ChatMessage], addGenerationPrompt: Bool, extra: [String: JinjaValue] = [:]
+    ) throws -> String {
+        guard let program else { throw programProblem ?? JinjaError.unsupported("an empty template", line: 1) }
+        var variables = extra
+        variables["messages"] = .list(messages.map { .dict(JinjaDict([("role", .string($0.role.rawValue)), ("content", .string($0.content))])) })
+        variables["add_generation_prompt"] = .bool(addGenerationPrompt)
+        variables["bos_token"] = .string(beginOfSequenceText)
+        variables["eos_token"] = .string(endOfSequenceText)
+        return try program.render(variables)
+    }
+
+    /// The recognised family's rendering, written in Swift.
+    func renderFamily(_ messages: [ChatMessage], addGenerationPrompt: Bool) -> String {
         switch family {
         case .chatML, .generic: return renderChatML(messages, addGenerationPrompt)
         case .llama3: return renderLlama3(messages, addGenerationPrompt)

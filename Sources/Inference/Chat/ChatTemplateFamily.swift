@@ -44,6 +44,9 @@ extension ChatTemplate {
         endOfSequenceText = family.conventionalEndOfSequenceText
         writesKnowledgeDates = false
         writesBeginOfSequenceEveryTurn = false
+        program = nil
+        programProblem = nil
+        rendersBeginOfSequence = startsWithBeginOfSequence()
     }
 
     /// The text that ends an assistant turn in this template's format.
