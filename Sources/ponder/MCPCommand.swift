@@ -74,7 +74,7 @@ struct MCPCommand: AsyncParsableCommand {
             // Fail now, not at the first ask, when the model file is missing.
             if agent.backend.resolvedBackend == .local { _ = try agent.modelOptions.resolvePath() }
             let options = agent
-            let host = AgentHost { try options.assistant(model: options.loadModel()) }
+            let host = AgentHost(loadingOffThePool: { try options.assistant(model: options.loadModel()) })
             let settings = agent.limits.toolboxSettings
             let served = PonderMCPServer(toolbox: .standard(settings), outputDirectory: settings.outputDirectory, agent: host)
             let names = served.names.joined(separator: ", ")

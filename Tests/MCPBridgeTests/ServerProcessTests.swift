@@ -83,6 +83,22 @@ struct MCPServerProcessTests {
         #expect(await Self.noProcessLeft(mentioning: folder), "a Python worker outlived the server: \(MCPTestSupport.processes(containing: folder))")
     }
 
+    @Test("the model loads at the first ask: a model file that cannot load leaves the other tools working and makes ask an error result")
+    func lazyModel() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-lazy")
+        let model = folder + "/broken.gguf"
+        try Data("not a GGUF file".utf8).write(to: URL(fileURLWithPath: model))
+        let output = try await MCPTestSupport.runScript(
+            "mcp_client.py", ["lazy", MCPTestSupport.ponder, "mcp", "--model", model, "--output-dir", folder], timeout: 120)
+        #expect(output.status == 0, "\(output.combined)")
+        let report = try #require(try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.combined)")
+        #expect(report["tools"] as? [String] == ["calculator", "fetch", "python", "ask"])
+        let calculator = try Self.result(report, "calculator")
+        #expect(calculator.texts == ["1872"] && !calculator.isError, "\(calculator)")
+        let ask = try Self.result(report, "ask")
+        #expect(ask.isError && ask.texts.first?.hasPrefix("error: the agent could not answer:") == true, "\(ask)")
+    }
+
     @Test("--help explains the server and shows a client configuration")
     func help() async throws {
         let output = try await MCPTestSupport.run(MCPTestSupport.ponder, ["mcp", "--help"], timeout: 30)

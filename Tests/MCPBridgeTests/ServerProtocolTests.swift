@@ -10,7 +10,7 @@ import Testing
     @Test func aClientListsAndCallsTheTools() async throws {
         let served = PonderMCPServer(
             toolbox: .standard(ToolboxSettings(outputDirectory: "/nonexistent-output")), outputDirectory: nil,
-            agent: AgentHost { throw ToolArgumentError.missing("no model in this test") })
+            agent: AgentHost(loadingOffThePool: { throw ToolArgumentError.missing("no model in this test") }))
         let (clientSide, serverSide) = await InMemoryTransport.createConnectedPair()
         let server = await served.makeServer()
         try await server.start(transport: serverSide)

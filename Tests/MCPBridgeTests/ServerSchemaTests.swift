@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func askRefusesABlankQuestionAndAnOutOfRangeBudget() async throws {
-        let host = AgentHost { throw ToolArgumentError.missing("never loaded") }
+        let host = AgentHost(loadingOffThePool: { throw ToolArgumentError.missing("never loaded") })
         let ask = AskTool(host: host)
         for arguments: [String: Value] in [["question": "  "], ["question": "hi", "deliberate_seconds": 0], ["question": "hi", "deliberate_seconds": 100_000]] {
             let result = try await ask.call(arguments, progress: .silent)
@@ -78,7 +78,7 @@ import Testing
     }
 
     @Test func aModelThatCannotLoadIsAToolErrorNotACrash() async throws {
-        let host = AgentHost { throw ToolArgumentError.invalid("model", reason: "cannot be loaded here") }
+        let host = AgentHost(loadingOffThePool: { throw ToolArgumentError.invalid("model", reason: "cannot be loaded here") })
         let result = try await AskTool(host: host).call(["question": "What is 2+2?"], progress: .silent)
         #expect(result.isError == true)
         guard case .text(let text, _, _) = result.content.first else {
