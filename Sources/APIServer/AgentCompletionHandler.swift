@@ -122,8 +122,11 @@ extension OpenAIServer {
         handle: @Sendable (AssistantEvent) -> Void
     ) async throws -> AgentAnswer {
         let tools = configuration.agentTools.writing(into: options.outputDirectory ?? configuration.agentTools.outputDirectory)
+        var toolbox = Toolbox.standard(tools)
+        // Tools added at run time (MCP servers', from --mcp) come first, in their order.
+        for tool in configuration.agentExtraTools.reversed() { toolbox.add(tool) }
         let assistant = Assistant(
-            model: planningModel, toolbox: .standard(tools), prompts: prompts, options: options,
+            model: planningModel, toolbox: toolbox, prompts: prompts, options: options,
             deliberation: configuration.agentDeliberation, history: history, toolsEnabled: toolsEnabled)
         var answer: AgentAnswer?
         do {

@@ -1,4 +1,5 @@
 import Agent
+import AgentTools
 
 /// How `ponder serve` listens, whom it lets in and how much it takes on.
 public struct ServerConfiguration: Sendable {
@@ -24,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     /// `ponder-agent`'s tools: what the fetcher may reach, the Python sandbox's
     /// network, web search, and the folder under which each run gets its own.
     public var agentTools: ToolboxSettings
+    /// Tools `ponder-agent` offers before its standard ones (an MCP server's, from
+    /// `--mcp`); shared by every run, so they must allow calls from several at once.
+    public var agentExtraTools: [any Tool] = []
     /// `Host` names answered besides those of the bound address (see `HostPolicy`);
     /// `*` answers any.
     public var allowedHosts: [String]

@@ -31,6 +31,8 @@ struct AgentOptions: ParsableArguments {
 
     @OptionGroup(title: "Remote model") var backend: BackendOptions
 
+    @OptionGroup(title: "MCP servers") var mcp: MCPClientOptions
+
     func validate() throws {
         guard temperature >= 0 else { throw ValidationError("--temperature must be 0 or more") }
         if let deliberate, !(deliberate > 0 && deliberate <= 86_400) {
@@ -58,7 +60,8 @@ struct AgentOptions: ParsableArguments {
     /// The assistant for this command's model, tools, limits and deliberation
     /// policy: `--deliberate` for every question, else the phrases of
     /// `prompts/deliberate/triggers.md`, with the Game of 24 as a special task.
-    func assistant(model: any LanguageModel) throws -> Assistant {
+    /// `extraTools` (MCP servers' tools) come before the standard tools.
+    func assistant(model: any LanguageModel, extraTools: [any Tool] = []) throws -> Assistant {
         let prompts = try PromptLibrary.locate()
         let vocabulary = model.vocabulary
         let game24: DeliberateMode.TaskRecogniser = { question in
@@ -68,7 +71,7 @@ struct AgentOptions: ParsableArguments {
             budget: deliberate.map { .milliseconds(Int($0 * 1000)) }, trigger: try DeliberationTrigger(prompts: prompts),
             recognisers: [game24], options: DeliberationOptions(seed: seed))
         return Assistant(
-            model: model, toolbox: .standard(limits.toolboxSettings), prompts: prompts,
-            options: limits.plannerOptions(temperature: temperature, seed: seed), deliberation: policy, toolsEnabled: !noTools)
+            model: model, toolbox: adding(extraTools, to: .standard(limits.toolboxSettings)), prompts: prompts,
+            options: mcp.widening(limits.plannerOptions(temperature: temperature, seed: seed)), deliberation: policy, toolsEnabled: !noTools)
     }
 }

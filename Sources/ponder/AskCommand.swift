@@ -14,7 +14,8 @@ struct AskCommand: AsyncParsableCommand {
             (<fetch>…</fetch>) and Python (<python>…</python>); each result is appended \
             and the model continues until it answers. The answer streams to standard \
             output; tool calls are listed on standard error. Figures are saved in \
-            --output-dir.
+            --output-dir. --mcp "COMMAND ARGS" (or --mcp-url URL) adds an MCP server's \
+            tools, called with JSON arguments (<name>{"key": value}</name>).
 
             Deliberate mode (--deliberate SECONDS, or a phrase such as "take your time" \
             in the question, for 30 s): the model proposes several next thoughts, the \
@@ -49,10 +50,18 @@ struct AskCommand: AsyncParsableCommand {
                 throw CLIError.invalidInput("the question is empty")
             }
             let model = try agent.loadModel()
-            let assistant = try agent.assistant(model: model)
+            let servers = try await agent.mcp.connect()
+            let answer: AgentAnswer
             let display = AnswerDisplay(writesAnswer: !json)
-            let answer = try await answer(text, assistant: assistant, display: display)
-            await assistant.close()
+            do {
+                let assistant = try agent.assistant(model: model, extraTools: servers.tools)
+                answer = try await self.answer(text, assistant: assistant, display: display)
+                await assistant.close()
+                await servers.close()
+            } catch {
+                await servers.close()
+                throw error
+            }
             if showTree, !json, let report = answer.deliberation {
                 print(report.rendered.isEmpty ? "(no thoughts)" : report.rendered)
                 print()

@@ -23,13 +23,21 @@ struct ChatCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             let model = try agent.loadModel()
-            let assistant = try agent.assistant(model: model)
+            let servers = try await agent.mcp.connect()
+            let assistant: Assistant
+            do {
+                assistant = try agent.assistant(model: model, extraTools: servers.tools)
+            } catch {
+                await servers.close()
+                throw error
+            }
             /// Set by /think without a question: the next question's search budget.
             var thinkNext: Duration?
             let interactive = isatty(STDIN_FILENO) != 0
             let interrupts = InterruptMonitor()
             if interactive {
                 printError("Ponder chat with \(model.name) — tools \(agent.noTools ? "off" : "on"). /help for commands, /quit to leave.")
+                if !servers.tools.isEmpty { printError("MCP tools: " + servers.tools.map(\.name).joined(separator: ", ")) }
             }
             prompt(interactive)
             for await line in LineReader.lines() {
@@ -52,6 +60,7 @@ struct ChatCommand: AsyncParsableCommand {
                         continue
                     case .quit:
                         await assistant.close()
+                        await servers.close()
                         return
                     case .reset:
                         try await assistant.reset()
@@ -79,6 +88,7 @@ struct ChatCommand: AsyncParsableCommand {
                 prompt(interactive)
             }
             await assistant.close()
+            await servers.close()
         }
     }
 

@@ -82,6 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @OptionGroup(title: "MCP servers (their tools join ponder-agent's)") var mcp: MCPClientOptions
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more") }
@@ -120,13 +122,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let prompts = try PromptLibrary.locate()
             configuration.agentDeliberation = try Self.deliberationPolicy(prompts: prompts, vocabulary: model.vocabulary)
+            let servers = try await mcp.connect()
+            configuration.agentExtraTools = servers.tools
+            configuration.agentOptions = mcp.widening(configuration.agentOptions)
             let server = OpenAIServer(model: model.model, planningModel: model, prompts: prompts, configuration: configuration)
             let modelName = model.name
-            try await server.run { boundHost, boundPort in
-                let shown = boundHost.contains(":") ? "[\(boundHost)]" : boundHost
-                FileHandleOutput.writeToStandardError(
-                    "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent; web page: http://\(shown):\(boundPort)/)\n")
+            do {
+                try await server.run { boundHost, boundPort in
+                    let shown = boundHost.contains(":") ? "[\(boundHost)]" : boundHost
+                    FileHandleOutput.writeToStandardError(
+                        "ponder serve: listening on http://\(shown):\(boundPort)/v1 (models: \(modelName), ponder, ponder-agent; web page: http://\(shown):\(boundPort)/)\n")
+                }
+            } catch {
+                await servers.close()
+                throw error
             }
+            await servers.close()
         }
     }
 

@@ -49,6 +49,12 @@ def convert_length(value: float, from_unit: str, to_unit: str) -> str:
 
 
 @server.tool()
+def kilometres_to_metres(kilometres: float) -> str:
+    """Convert kilometres to metres."""
+    return f"{number(kilometres)} kilometres = {number(kilometres * 1000)} metres"
+
+
+@server.tool()
 def lookup_element(symbol: str) -> str:
     """Look up a chemical element by its symbol: its name and atomic number."""
     found = ELEMENTS.get(symbol.strip())
