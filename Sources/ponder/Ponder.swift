@@ -15,7 +15,7 @@ struct Ponder: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
-            TokenizeCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self,
+            TokenizeCommand.self, RenderCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self,
         ]
     )
 }
