@@ -25,6 +25,12 @@ KEY = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--key" else None
 SHOTS = os.environ.get("PONDER_SCREENSHOTS")
 # Hang guards only: each wait ends as soon as its condition holds.
 ANSWER_WAIT = 120
+# What the script is doing, for the message when it fails.
+STEP = ["start"]
+
+
+def at_step(name):
+    STEP[0] = name
 
 
 def browser():
@@ -40,12 +46,12 @@ def console_errors(driver):
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
 
-def raw_get(path, headers=None):
+def raw_get(path, headers=None, host=None):
     """GET `path` exactly as written (no normalisation of '..' or escapes): status, type, body."""
     parsed = urllib.parse.urlparse(ORIGIN)
     connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=30)
     connection.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
-    connection.putheader("Host", parsed.netloc)
+    connection.putheader("Host", host or parsed.netloc)
     for name, value in (headers or {}).items():
         connection.putheader(name, value)
     connection.endheaders()
@@ -78,7 +84,7 @@ def ask(driver, question, wait=True):
     box.clear()
     box.send_keys(question)
     box.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "article.turn.assistant")) > count)
+    WebDriverWait(driver, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "article.turn.assistant")) > count)
     if wait:
         WebDriverWait(driver, ANSWER_WAIT).until(lambda d: last_turn(d).get_attribute("data-state"))
     return last_turn(driver)
@@ -99,16 +105,16 @@ def key_prompt():
     driver = browser()
     try:
         driver.get(ORIGIN + "/")
-        dialog = WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "key-dialog") if d.find_element(By.ID, "key-dialog").get_attribute("open") is not None else None)
+        dialog = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "key-dialog") if d.find_element(By.ID, "key-dialog").get_attribute("open") is not None else None)
         field = driver.find_element(By.ID, "key-input")
         field.send_keys("wrong-key")
         field.send_keys(Keys.ENTER)
         # A refused key asks again, saying so.
-        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "key-dialog").get_attribute("open") is not None and d.find_element(By.ID, "key-error").is_displayed())
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "key-dialog").get_attribute("open") is not None and d.find_element(By.ID, "key-error").is_displayed())
         field.clear()
         field.send_keys(KEY)
         field.send_keys(Keys.ENTER)
-        WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
+        WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
         assert dialog.get_attribute("open") is None
         assert driver.execute_script("return sessionStorage.getItem('ponder-api-key')") == KEY
         # The browser logs the two refused requests (401) as errors; nothing else.
@@ -138,7 +144,7 @@ def xss(driver):
         window.Ponder.send('Say something hostile');""",
         stream,
     )
-    turn = WebDriverWait(driver, 20).until(lambda d: last_turn(d) if last_turn(d).get_attribute("data-state") else None)
+    turn = WebDriverWait(driver, 30).until(lambda d: last_turn(d) if last_turn(d).get_attribute("data-state") else None)
     answer = turn.find_element(By.CSS_SELECTOR, ".answer")
     assert "<img src=x onerror=" in answer.text and "<script>" in answer.text, answer.text
     assert not answer.find_elements(By.CSS_SELECTOR, "img, script, b, a"), answer.get_attribute("outerHTML")
@@ -196,11 +202,11 @@ def paint_timing(driver):
 def page(driver):
     measurements = {}
     driver.get(ORIGIN + "/")
-    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
     timing = paint_timing(driver)
     # Again in the warm browser: the page's own cost, without starting Chromium's renderer.
     driver.get(ORIGIN + "/")
-    WebDriverWait(driver, 20).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
+    WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "model-name").text.endswith(".gguf"))
     warm = paint_timing(driver)
     measurements["first_paint_ms"] = round(timing["paint"].get("first-paint", -1), 1)
     measurements["first_contentful_paint_ms"] = round(timing["paint"].get("first-contentful-paint", -1), 1)
@@ -213,13 +219,18 @@ def page(driver):
     assert not console_errors(driver), console_errors(driver)
     headers = raw_get("/")
     assert headers[0] == 200 and headers[1].startswith("text/html"), headers[:2]
+    # The page keeps the server's rules: a foreign Host (DNS rebinding) is refused.
+    assert raw_get("/", host="rebound.example:80")[0] == 403
+    assert raw_get("/app.js", host="rebound.example")[0] == 403
 
+    at_step("settings")
     # Settings: the model read-only, the temperature the server's default.
     driver.find_element(By.ID, "settings-toggle").click()
     assert driver.find_element(By.ID, "setting-model").text == info()["model"]
     shoot(driver, "welcome")
     driver.find_element(By.ID, "settings-toggle").click()
 
+    at_step("shift-enter")
     # Shift+Enter starts a new line and sends nothing.
     box = driver.find_element(By.ID, "input")
     box.send_keys("first line")
@@ -228,6 +239,7 @@ def page(driver):
     assert box.get_attribute("value") == "first line\nsecond line"
     assert not driver.find_elements(By.CSS_SELECTOR, "article.turn")
 
+    at_step("calculation")
     # A calculation: the answer with the calculator's step.
     turn = ask(driver, "What is 24*78?")
     assert turn.get_attribute("data-state") == "done", turn.text
@@ -238,6 +250,7 @@ def page(driver):
     assert "1872" in step.find_element(By.CSS_SELECTOR, ".body").text
     shoot(driver, "calculator")
 
+    at_step("plot")
     # A plot: the figure inline, served from the run's folder.
     turn = ask(driver, "Make a bar chart of the numbers 57, 73, 23, 54.")
     assert turn.get_attribute("data-state") == "done", turn.text
@@ -248,6 +261,7 @@ def page(driver):
     shoot(driver, "figure")
     traversal(image.get_attribute("data-source"))
 
+    at_step("deliberate")
     # Deliberate: the tree grows, the chosen path is marked, an answer comes.
     driver.find_element(By.ID, "new-chat").click()
     assert not driver.find_elements(By.CSS_SELECTOR, "article.turn")
@@ -274,6 +288,7 @@ def page(driver):
     driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", turn)
     shoot(driver, "deliberate")
 
+    at_step("stop")
     # Stop: a long search stopped from the page ends on the server too.
     driver.find_element(By.ID, "new-chat").click()
     budget.clear()
@@ -282,13 +297,23 @@ def page(driver):
     WebDriverWait(driver, 60).until(lambda d: info()["running"] == 1)
     WebDriverWait(driver, 60).until(lambda d: len(turn.find_elements(By.CSS_SELECTOR, "svg.tree g.node")) >= 2)
     driver.find_element(By.ID, "stop").click()
-    WebDriverWait(driver, 10).until(lambda d: turn.get_attribute("data-state"))
+    WebDriverWait(driver, 30).until(lambda d: turn.get_attribute("data-state"))
     assert turn.find_element(By.CSS_SELECTOR, ".status").text == "Stopped.", turn.text
     assert driver.find_element(By.ID, "send").is_displayed()
     WebDriverWait(driver, 30).until(lambda d: info()["running"] == 0)
     driver.find_element(By.ID, "deliberate").click()
 
+    at_step("tools off")
+    # Tools off (settings): the model answers alone, no step.
+    driver.find_element(By.ID, "settings-toggle").click()
+    driver.find_element(By.ID, "tools").click()
+    driver.find_element(By.ID, "settings-toggle").click()
+    turn = ask(driver, "What is 2+3?")
+    assert turn.get_attribute("data-state") == "done" and not turn.find_elements(By.CSS_SELECTOR, "details.step"), turn.text
+
+    at_step("hostile text")
     xss(driver)
+    at_step("console")
     assert not console_errors(driver), console_errors(driver)
     return measurements
 
@@ -301,6 +326,10 @@ def main():
     driver = browser()
     try:
         measurements = page(driver)
+    except Exception:
+        turn = last_turn(driver)
+        print(f"failed at: {STEP[0]}; last answer: {turn.text if turn else None!r}", file=sys.stderr)
+        raise
     finally:
         driver.quit()
     print(json.dumps(measurements))
