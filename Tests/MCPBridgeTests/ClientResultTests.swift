@@ -100,6 +100,12 @@ import Testing
         #expect(result.text.count < 200)
     }
 
+    @Test func eventStreamRepliesAreReadEventByEvent() {
+        let body = Data("event: message\r\ndata: {\"id\": 1}\r\n\r\n: a comment\ndata: {\"a\":\ndata: 2}\n\n".utf8)
+        #expect(HTTPPostTransport.eventPayloads(body).map { String(decoding: $0, as: UTF8.self) } == [#"{"id": 1}"#, "{\"a\":\n2}"])
+        #expect(HTTPPostTransport.eventPayloads(Data()).isEmpty)
+    }
+
     @Test func errorsSayWhichServerAndWhatToDo() {
         #expect(MCPClientError.commandNotFound("nosuch").description.contains("'nosuch' was not found"))
         #expect(MCPClientError.callTimedOut(server: "python3", tool: "hang", seconds: 1.5).description.contains("within 1.5 s (--mcp-timeout"))

@@ -109,10 +109,10 @@ struct MCPClientServerProcessTests {
         await servers.close()
     }
 
-    @Test("a server over streamable HTTP (--mcp-url)")
-    func httpServer() async throws {
+    @Test("a server over streamable HTTP (--mcp-url), replying with event streams or with JSON", arguments: [false, true])
+    func httpServer(json: Bool) async throws {
         let port = ClientTestSupport.freePort()
-        let server = try ServerProcess(try ServerCommandLine(ClientTestSupport.serverCommand("units_server.py") + " --http \(port)"))
+        let server = try ServerProcess(try ServerCommandLine(ClientTestSupport.serverCommand("units_server.py") + " --http \(port)" + (json ? " --json" : "")))
         defer { Task { await server.stop() } }
         var servers: MCPServerSet?
         // The server takes a moment to listen.
@@ -123,6 +123,8 @@ struct MCPClientServerProcessTests {
         let connected = try #require(servers, "no connection: \(server.standardErrorTail)")
         let converted = try await tool("convert_length", in: connected).run(#"{"value": 2, "from_unit": "miles", "to_unit": "km"}"#, context: ToolContext())
         #expect(converted == ToolResult(text: "2 miles = 3.218688 kilometres"))
+        let failed = try await tool("explode", in: connected).run(#"{"reason": "over HTTP"}"#, context: ToolContext())
+        #expect(!failed.ok && failed.text.contains("exploded: over HTTP"))
         await connected.close()
         await server.stop()
     }

@@ -109,7 +109,7 @@ public final class MCPServerConnection: Sendable {
             }
         case .url(let url):
             process = nil
-            transport = HTTPClientTransport(endpoint: url, streaming: false)
+            transport = HTTPPostTransport(endpoint: url, requestTimeout: Self.seconds(max(settings.callTimeout, settings.handshakeTimeout)) + 5)
         }
         let name = process?.commandLine.program ?? endpoint.description
         let deadline = Deadline.after(settings.handshakeTimeout)

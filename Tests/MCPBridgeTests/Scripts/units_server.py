@@ -87,11 +87,12 @@ def explode(reason: str) -> str:
 
 
 if __name__ == "__main__":
-    # `--http PORT` serves streamable HTTP on 127.0.0.1:PORT/mcp; other arguments
-    # (a test's tag, to find the process) are ignored.
+    # `--http PORT` serves streamable HTTP on 127.0.0.1:PORT/mcp (replies as event
+    # streams; with `--json`, as JSON bodies); other arguments (a test's tag, to find
+    # the process) are ignored.
     if "--http" in sys.argv:
         port = int(sys.argv[sys.argv.index("--http") + 1])
-        server.run("streamable-http", host="127.0.0.1", port=port, json_response=True)
+        server.run("streamable-http", host="127.0.0.1", port=port, json_response="--json" in sys.argv)
     else:
         print("units server ready", file=sys.stderr, flush=True)
         server.run()
