@@ -13,14 +13,14 @@ struct RenderCommand: ParsableCommand {
             prints what Python's jinja2 prints as transformers renders chat templates. The \
             output is the rendered text exactly, with no newline added.
 
-            MESSAGES is a JSON file: an array of messages ({"role": …, "content": …, and any \
+            --messages names a JSON file: an array of messages ({"role": …, "content": …, and any \
             other keys the template reads, such as tool_calls), or a chat request body with \
             "messages" (and "tools"). '-' reads standard input.
 
             Examples:
               ponder render --messages chat.json --add-generation-prompt
-              ponder render --template qwen3.jinja --messages chat.json --tools tools.json \\
-                  --set enable_thinking=false --add-generation-prompt
+              ponder render --template qwen3.jinja --messages chat.json --tools tools.json
+              ponder render --template qwen3.jinja --messages chat.json --set enable_thinking=false
             """)
 
     @Option(help: ArgumentHelp("A Jinja chat template file (instead of the model's template).", valueName: "file.jinja"))
