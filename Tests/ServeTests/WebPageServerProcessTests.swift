@@ -9,15 +9,17 @@ extension ServerProcessTests {
     struct WebPageServerProcessTests {
         static let chromium = "/usr/bin/chromium", chromedriver = "/usr/bin/chromedriver"
 
-        func runPage(serverArguments: [String] = [], scriptArguments: [String] = []) async throws -> ServeTestSupport.Output {
+        func runPage(
+            _ script: String = "web_page.py", serverArguments: [String] = [], scriptArguments: [String] = []
+        ) async throws -> ServeTestSupport.Output {
             #expect(
                 FileManager.default.isExecutableFile(atPath: Self.chromium) && FileManager.default.isExecutableFile(atPath: Self.chromedriver),
                 "no Chromium or its driver in /usr/bin: tools/setup --tests installs them")
             return try await ServerProcess.with(serverArguments) { server in
-                let output = try await ServeTestSupport.runScript("web_page.py", [server.baseURL] + scriptArguments, timeout: 240)
+                let output = try await ServeTestSupport.runScript(script, [server.baseURL] + scriptArguments, timeout: 240)
                 #expect(
                     output.status == 0 && output.standardOutput.hasSuffix("ok\n"),
-                    "web_page.py:\n\(output.combined)\nserver:\n\(server.standardError)")
+                    "\(script):\n\(output.combined)\nserver:\n\(server.standardError)")
                 #expect(server.isRunning, "the server exited: \(server.standardError)")
                 return output
             }
@@ -34,6 +36,11 @@ extension ServerProcessTests {
             let measured = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             let bytes = try #require(measured?["page_bytes"] as? Int, "\(output.combined)")
             #expect(bytes < 100_000)
+        }
+
+        @Test("ponder_events through the openai SDK: start, the calculator's step, the answer, in chunks without choices; none unless asked")
+        func events() async throws {
+            _ = try await runPage("web_page_events.py")
         }
 
         @Test("--api-key: the page loads without the key, asks for it (again when refused) and keeps it in the tab")
