@@ -255,7 +255,10 @@ class TreeView {
     let text = `${parts.join(" · ")}\n${node.text}`;
     if (node.note) text += `\n${node.note}`;
     this.detail.textContent = text;
-    this.draw();
+    // Only the mark moves: redrawing under the pointer would start the hover again.
+    for (const group of this.svg.querySelectorAll("g.selected")) group.classList.remove("selected");
+    const group = this.svg.querySelector(`g[data-id="${node.id}"]`);
+    if (group) group.classList.add("selected");
   }
 
   draw() {
