@@ -62,7 +62,14 @@ struct PonderAgentRequest: Decodable, Sendable, Equatable {
 /// - `answer`: `mode`, `seconds`, `files`, and for a search `path` (the chosen
 ///   thoughts' ids), `verified`, `task`.
 struct PonderEvent: Encodable, Sendable, Equatable {
-    var type: String
+    /// Which event this is; it says which fields are set.
+    enum Kind: String, Encodable, Sendable {
+        case start, progress, stopped, answer
+        case toolStarted = "tool_started"
+        case toolResult = "tool_result"
+    }
+
+    var type: Kind
     var id: String?
     var mode: String?
     var tool: String?
@@ -104,12 +111,12 @@ struct PonderEvent: Encodable, Sendable, Equatable {
         case bestScore = "best_score"
     }
 
-    init(type: String) {
+    init(type: Kind) {
         self.type = type
     }
 
     static func start(id: String, thinking: Duration?) -> PonderEvent {
-        var event = PonderEvent(type: "start")
+        var event = PonderEvent(type: .start)
         event.id = id
         event.mode = thinking == nil ? AnswerMode.fast.rawValue : AnswerMode.deliberate.rawValue
         event.budget = thinking?.inSeconds
@@ -123,12 +130,12 @@ struct PonderEvent: Encodable, Sendable, Equatable {
         case .text:
             return nil
         case .toolStarted(let tool, let input):
-            var made = PonderEvent(type: "tool_started")
+            var made = PonderEvent(type: .toolStarted)
             made.tool = tool
             made.input = input
             return made
         case .toolResult(let step):
-            var made = PonderEvent(type: "tool_result")
+            var made = PonderEvent(type: .toolResult)
             made.tool = step.tool
             made.input = step.input
             made.output = step.output
@@ -137,7 +144,7 @@ struct PonderEvent: Encodable, Sendable, Equatable {
             made.files = fileURLs(step.files, run: run)
             return made
         case .progress(let progress):
-            var made = PonderEvent(type: "progress")
+            var made = PonderEvent(type: .progress)
             made.elapsed = progress.elapsed.inSeconds
             made.budget = progress.budget.inSeconds
             made.expanded = progress.expanded
@@ -152,11 +159,11 @@ struct PonderEvent: Encodable, Sendable, Equatable {
             }
             return made
         case .stopped(let reason):
-            var made = PonderEvent(type: "stopped")
+            var made = PonderEvent(type: .stopped)
             made.reason = reason.description
             return made
         case .answer(let answer):
-            var made = PonderEvent(type: "answer")
+            var made = PonderEvent(type: .answer)
             made.mode = answer.mode.rawValue
             made.seconds = answer.seconds
             made.files = fileURLs(answer.files, run: run)

@@ -91,7 +91,7 @@ struct PonderEventTests {
             tool: "python", input: "plot", output: "figure saved", ok: true, ms: 12,
             files: ["/srv/out/\(run)/figure-1.png", "/srv/out/chatcmpl-ffffffffffffffffffffffff/figure-1.png"])
         let result = try #require(PonderEvent.of(.toolResult(step), run: run))
-        #expect(result.type == "tool_result" && result.files == ["/files/\(run)/figure-1.png"] && result.ok == true)
+        #expect(result.type == .toolResult && result.files == ["/files/\(run)/figure-1.png"] && result.ok == true)
         #expect(PonderEvent.of(.text("hi"), run: run) == nil)
 
         var progress = DeliberationProgress(elapsed: .seconds(1), budget: .seconds(8), expanded: 1, thoughts: 2, bestScore: 0.4, depth: 1, answers: 0)

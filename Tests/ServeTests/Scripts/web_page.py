@@ -280,6 +280,9 @@ def page(driver):
     assert turn.find_elements(By.CSS_SELECTOR, "svg.tree g.node.chosen"), "the chosen path is highlighted"
     assert turn.find_element(By.CSS_SELECTOR, ".answer").text.strip(), turn.text
     assert "24" in turn.find_element(By.CSS_SELECTOR, ".answer").text
+    # Every thought the search wrote reached the page: the tree holds them and the root.
+    thoughts = int(turn.find_element(By.CSS_SELECTOR, ".thinking .stats").text.split(" thoughts")[0])
+    assert len(nodes) == thoughts + 1, (len(nodes), thoughts)
     measurements["tree_nodes"] = len(nodes)
     measurements["pruned_nodes"] = len(turn.find_elements(By.CSS_SELECTOR, "svg.tree g.node.pruned"))
     chosen = turn.find_elements(By.CSS_SELECTOR, "svg.tree g.node.chosen")[-1]
