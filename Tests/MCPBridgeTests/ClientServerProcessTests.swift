@@ -70,7 +70,7 @@ struct MCPClientServerProcessTests {
         let tag = UUID().uuidString
         let servers = try await ClientTestSupport.connect("misbehaving_server.py", tag: tag, settings: MCPClientSettings(callTimeout: .seconds(1)))
         let result = try await tool("hang", in: servers).run("{}", context: ToolContext())
-        #expect(!result.ok && result.text == "error: the tool 'hang' of the MCP server '\(ClientTestSupport.python)' did not answer within 1 s (--mcp-timeout sets the limit)")
+        #expect(!result.ok && result.text == "error: the tool 'hang' of the MCP server '\(ClientTestSupport.python)' did not answer within 1 s (--mcp-timeout sets the limit; --timeout for ponder tool mcp)")
         await servers.close()
         #expect(await ClientTestSupport.noProcessLeft(tagged: tag))
     }
@@ -129,7 +129,7 @@ struct MCPClientServerProcessTests {
         await server.stop()
     }
 
-    @Test("ponder tool mcp: --list, a call, an unknown tool, bad JSON, a tool's error")
+    @Test("ponder tool mcp: --list, a call, an unknown tool, bad JSON, a tool's error; ask with a server that cannot start")
     func toolCommand() async throws {
         let server = ClientTestSupport.serverCommand("units_server.py")
         let listed = try await ClientTestSupport.runPonder(["tool", "mcp", "--server", server, "--list"], timeout: 60)
@@ -154,6 +154,11 @@ struct MCPClientServerProcessTests {
 
         let missing = try await ClientTestSupport.runPonder(["tool", "mcp", "--server", "no-such-mcp-server-4711", "--list"], timeout: 60)
         #expect(missing.status == 1 && missing.standardError.contains("'no-such-mcp-server-4711' was not found"), "\(missing.combined)")
+        let askMissing = try await ClientTestSupport.runPonder(
+            ["ask", "--model", ClientTestSupport.model, "--mcp", "no-such-mcp-server-4711 --flag", "How many metres are 2 km?"], timeout: 120)
+        #expect(askMissing.status == 1 && askMissing.standardError.contains("error: the MCP server command 'no-such-mcp-server-4711' was not found"), "\(askMissing.combined)")
+        let unclosed = try await ClientTestSupport.runPonder(["ask", "--mcp", "python3 'server.py", "Hi"], timeout: 60)
+        #expect(unclosed.status != 0 && unclosed.status != 1 && unclosed.standardError.contains("a single quote is not closed"), "\(unclosed.combined)")
     }
 
     /// `ponder ask --json --mcp <units server> QUESTION` with the default model (greedy): the object it prints.

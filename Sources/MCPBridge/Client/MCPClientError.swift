@@ -43,7 +43,7 @@ public enum MCPClientError: Error, Equatable, CustomStringConvertible {
         case .serverExited(let server, let detail):
             return "the MCP server '\(server)' stopped: \(detail)"
         case .callTimedOut(let server, let tool, let seconds):
-            return "the tool '\(tool)' of the MCP server '\(server)' did not answer within \(Self.format(seconds)) s (--mcp-timeout sets the limit)"
+            return "the tool '\(tool)' of the MCP server '\(server)' did not answer within \(Self.format(seconds)) s (--mcp-timeout sets the limit; --timeout for ponder tool mcp)"
         case .invalidArguments(let tool, let reason):
             return "the arguments of '\(tool)' must be a JSON object: \(reason)"
         case .unknownTool(let name, let known):
