@@ -50,14 +50,19 @@ private func writer(_ schema: String, model: ScriptedModel, numbers: Set<String>
                 terminator: terminator, integer: integer,
                 candidates: ChoiceCandidates(vocabulary: vocabulary, alphabet: JSONNumberConstraint.alphabet(terminator: terminator)))
         },
-        choice: { ChoiceConstraint(choices: $0, candidates: ChoiceCandidates(vocabulary: vocabulary, alphabet: Set($0.joined()))) })
+        choice: { ChoiceConstraint(choices: $0, candidates: ChoiceCandidates(vocabulary: vocabulary, alphabet: Set($0.joined()))) },
+        copy: { QuotedCopyConstraint(sources: $0, candidates: CopyCandidates(vocabulary: vocabulary), vocabulary: vocabulary) })
     return SchemaArgumentsWriter(schema: try #require(ArgumentSchema(json: schema)), constraints: constraints, numbers: numbers, temperature: 0, seed: 0)
 }
 
-private func written(_ schema: String, script: [String], numbers: Set<String> = []) async throws -> (json: String, context: String) {
+private func written(
+    _ schema: String, script: [String], numbers: Set<String> = [], sources: [String] = []
+) async throws -> (json: String, context: String) {
     let model = ScriptedModel(script, constrained: true)
     let session = try await model.makeSession() as! ScriptedSession
-    let result = try await writer(schema, model: model, numbers: numbers).write(in: session, deadline: .unlimited())
+    var writer = try writer(schema, model: model, numbers: numbers)
+    writer.stringSources = sources
+    let result = try await writer.write(in: session, deadline: .unlimited())
     return (result.json, session.context.withLock { $0 })
 }
 
@@ -79,6 +84,7 @@ private func written(_ schema: String, script: [String], numbers: Set<String> = 
 @Test func theModelWritesOnlyTheValuesAndTheJSONIsAlwaysValid() async throws {
     let result = try await written(converterSchema, script: ["3.5,", "kilometres\"", "metres\""])
     #expect(result.json == #"{"value": 3.5, "from_unit": "kilometres", "to_unit": "metres"}"#)
+    #expect(result.context.hasSuffix(#"{"value": 3.5, "from_unit": "kilometres", "to_unit": "metres"}"#))
     #expect(result.context.hasSuffix(result.json))
     let object = try #require(try JSONSerialization.jsonObject(with: Data(result.json.utf8)) as? [String: Any])
     #expect(object["value"] as? Double == 3.5 && object["to_unit"] as? String == "metres")
@@ -101,6 +107,18 @@ private func written(_ schema: String, script: [String], numbers: Set<String> = 
     let result = try await written(converterSchema, script: ["7,", "km\"", "m\""], numbers: ["3.5"])
     #expect(result.json == #"{"value": 3.5, "from_unit": "km", "to_unit": "m"}"#)
     #expect(SchemaArgumentsWriter.jsonNumbers(["3.5", "007", "12", "1e5", "-2"]) == ["3.5", "12", "-2"])
+}
+
+@Test func groundedStringsAreCopiedFromTheQuestion() async throws {
+    let question = "How many metres are 3.5 \"kilometres\"?"
+    // A copy may start with a space; the value has none.
+    let copied = try await written(converterSchema, script: ["3.5,", "kilometres\"", " metres\""], numbers: ["3.5"], sources: [question])
+    #expect(copied.json == #"{"value": 3.5, "from_unit": "kilometres", "to_unit": "metres"}"#)
+    // A word the question does not have cannot be written: the value is some span of the question.
+    let masked = try await written(converterSchema, script: ["3.5,", "feet\"", "metres\""], numbers: ["3.5"], sources: [question])
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(masked.json.utf8)) as? [String: Any], "\(masked.json)")
+    let from = try #require(object["from_unit"] as? String)
+    #expect(!from.isEmpty && QuotedCopyConstraint.quotable(question).contains(from), "\(from)")
 }
 
 @Test func choicesAndBooleansAreChosenAndOtherShapesGetEmptyValues() async throws {

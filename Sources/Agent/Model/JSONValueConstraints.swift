@@ -118,3 +118,37 @@ public struct JSONNumberConstraint: TokenConstraint {
         return rest.dropFirst().allSatisfy { $0.isASCII && $0.isNumber }
     }
 }
+
+/// A copy of a span of some sources (`CopyConstraint`) as a JSON string's content:
+/// where the copy could end with a newline it may end with the closing quote instead.
+/// The sources should hold no character a JSON string or a marker cannot (see
+/// `quotable(_:)`).
+public struct QuotedCopyConstraint: TokenConstraint {
+    private let copy: CopyConstraint
+    private let newlines: [Int]
+    private let quotes: TokenSet
+
+    /// The copy of `sources` (made quotable) under `candidates`, ended by a quote
+    /// token of `vocabulary`.
+    public init(sources: [String], candidates: CopyCandidates, vocabulary: TokenVocabulary) {
+        copy = CopyConstraint(sources: sources.map(Self.quotable), minimumLength: 1, candidates: candidates)
+        newlines = candidates.newlines
+        quotes = TokenSet(capacity: vocabulary.count, ids: vocabulary.pieces.indices.filter { vocabulary.pieces[$0] == "\"" })
+    }
+
+    /// `text` with each character a string or a marker cannot hold unescaped made a space.
+    public static func quotable(_ text: String) -> String {
+        String(text.map { JSONStringConstraint.isContent($0) || $0 == "\n" ? $0 : " " })
+    }
+
+    /// The copy's tokens; the quote where the copy may end.
+    public func allowedTokens(after text: String) -> TokenSet? {
+        guard var allowed = copy.allowedTokens(after: text) else { return nil }
+        var mayEnd = false
+        for id in newlines where allowed.contains(id) {
+            allowed.remove(id)
+            mayEnd = true
+        }
+        return mayEnd ? allowed.union(quotes) : allowed
+    }
+}

@@ -26,13 +26,24 @@ extension Planner {
             },
             choice: { choices in
                 ChoiceConstraint(choices: choices, candidates: tables.choiceCandidates(vocabulary: vocabulary, alphabet: Set(choices.joined())))
+            },
+            copy: { sources in
+                QuotedCopyConstraint(sources: sources, candidates: tables.copyCandidates(vocabulary: vocabulary), vocabulary: vocabulary)
             })
         // Numbers come from the question and the results, as a calculation's do.
         let numbers = run.grounding.map { SchemaArgumentsWriter.jsonNumbers($0.answerNumbers) } ?? []
-        return SchemaArgumentsWriter(
+        var writer = SchemaArgumentsWriter(
             schema: schema, constraints: constraints, numbers: numbers, temperature: options.temperature,
             seed: options.seed &+ UInt64(run.steps.count))
+        // Strings are copied from the question and the results, as addresses are.
+        if let grounding = run.grounding {
+            writer.stringSources = [grounding.question] + run.steps.filter(\.ok).map { String($0.output.prefix(Self.maximumCopiedResult)) }
+        }
+        return writer
     }
+
+    /// How much of a result a string argument may be copied from, in characters.
+    static let maximumCopiedResult = 2000
 
     /// Whether `name` is a tool that takes JSON arguments.
     func takesArguments(_ name: String) -> Bool {

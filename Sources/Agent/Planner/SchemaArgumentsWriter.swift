@@ -4,8 +4,9 @@ import Foundation
 /// Writes a call's arguments as JSON of its tool's schema, inside an open marker:
 /// the planner lays out the object (braces, keys, quotes, commas) and the model
 /// writes only the values, each under a constraint for its kind — a string up to
-/// its closing quote, a number from a numeric alphabet (or, when the question and
-/// the results give numbers, one of those), a boolean or an `enum` as a choice.
+/// its closing quote (when grounded, a copy of words of the question or a result),
+/// a number from a numeric alphabet (or, when the question and the results give
+/// numbers, one of those), a boolean or an `enum` as a choice.
 /// The arguments are therefore always JSON of the schema's shape, even from a
 /// small model. Arguments the model cannot write (arrays, objects) get their
 /// type's empty value.
@@ -18,6 +19,8 @@ struct SchemaArgumentsWriter {
         var number: (_ terminator: Character, _ integer: Bool) -> any TokenConstraint
         /// One of some strings (a choice's options with their ending, numbers from the question).
         var choice: (_ choices: [String]) -> any TokenConstraint
+        /// A copy of a span of some sources up to the closing quote (grounded strings).
+        var copy: (_ sources: [String]) -> any TokenConstraint
     }
 
     /// The tool's arguments.
@@ -27,6 +30,8 @@ struct SchemaArgumentsWriter {
     /// Numbers a number may be, when the question or earlier results give some
     /// (as JSON numbers); empty: any number.
     let numbers: Set<String>
+    /// Texts a string is copied from (the question, earlier results); empty: any string.
+    var stringSources: [String] = []
     /// Sampling of each value.
     let temperature: Double
     let seed: UInt64
@@ -67,9 +72,11 @@ struct SchemaArgumentsWriter {
                 try await put("\"")
                 var closed = false
                 if !expired {
-                    let outcome = try await generate(in: session, constraint: constraints.string, stop: "\"", maximumTokens: Self.stringTokens)
+                    let constraint = stringSources.isEmpty ? constraints.string : constraints.copy(stringSources)
+                    let outcome = try await generate(in: session, constraint: constraint, stop: "\"", maximumTokens: Self.stringTokens)
                     tokens += outcome.tokenCount
-                    json += outcome.text
+                    // A copy may begin with the space before its first word: the value has none.
+                    json += stringSources.isEmpty ? outcome.text : String(outcome.text.drop { $0 == " " })
                     if case .stopString = outcome.stopReason { closed = true }
                 }
                 if closed { json += "\"" } else { try await put("\"") }
