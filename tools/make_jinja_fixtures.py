@@ -50,32 +50,34 @@ SPECIAL_TOKENS = [
     ("smollm", "<|im_start|>", "<|im_end|>"),
 ]
 
+# Tool definitions with their keys sorted at every level, as `ponder serve` passes a
+# request's tools to a template (it keeps JSON objects with sorted keys).
 WEATHER_TOOL = {
-    "type": "function",
     "function": {
-        "name": "get_weather",
         "description": "Get the current weather in a city.",
+        "name": "get_weather",
         "parameters": {
-            "type": "object",
             "properties": {
-                "city": {"type": "string", "description": "The city, e.g. Paris"},
-                "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                "city": {"description": "The city, e.g. Paris", "type": "string"},
+                "unit": {"enum": ["celsius", "fahrenheit"], "type": "string"},
             },
             "required": ["city"],
+            "type": "object",
         },
     },
+    "type": "function",
 }
 CALC_TOOL = {
-    "type": "function",
     "function": {
-        "name": "calculator",
         "description": "Evaluate an arithmetic expression exactly.",
+        "name": "calculator",
         "parameters": {
-            "type": "object",
-            "properties": {"expression": {"type": "string"}, "digits": {"type": "integer", "default": 10}},
+            "properties": {"digits": {"default": 10, "type": "integer"}, "expression": {"type": "string"}},
             "required": ["expression"],
+            "type": "object",
         },
     },
+    "type": "function",
 }
 
 CONVERSATIONS = {

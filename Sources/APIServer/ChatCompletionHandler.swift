@@ -68,8 +68,8 @@ extension OpenAIServer {
         if body.topLogprobs != nil, body.logprobs != true {
             throw .invalid("'top_logprobs' needs 'logprobs': true", param: "top_logprobs")
         }
-        let prompt = try ChatPrompt(body, prompts: prompts)
-        let tokens = engine.chatTokens(prompt.messages, assistantPrefix: prompt.assistantPrefix)
+        let prompt = try ChatPrompt(body, prompts: prompts, templateRendersTools: engine.model.chatTemplate.rendersHermesTools)
+        let tokens = engine.chatTokens(prompt.messages, assistantPrefix: prompt.assistantPrefix, templateVariables: prompt.templateVariables)
         let available = engine.contextLength - tokens.count
         guard available > 0 else {
             throw .invalid(
@@ -127,7 +127,8 @@ extension OpenAIServer {
             options.logProbabilities = false
             options.alternatives = 0
             return try await self.engine.generate(
-                prompt: self.engine.chatTokens(prompt.messages, assistantPrefix: text), options: options) { _ in true }
+                prompt: self.engine.chatTokens(prompt.messages, assistantPrefix: text, templateVariables: prompt.templateVariables),
+                options: options) { _ in true }
         }
         let call = try await writer.write(after: text, opening: opening, name: name, mustCall: prompt.choice != .auto)
         reply.usage = Usage(promptTokens: reply.usage.promptTokens, completionTokens: reply.usage.completionTokens + writer.generatedTokens)

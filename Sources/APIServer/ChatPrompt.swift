@@ -7,8 +7,10 @@ import OpenAIAPI
 ///
 /// Functions are offered the Hermes way (JSON schemas in the system prompt, calls
 /// written `<tool_call>{"name", "arguments"}</tool_call>`, results given back in
-/// `<tool_response>`), the format models trained on tools know. How a call is
-/// then written is `ToolCallWriter`'s part.
+/// `<tool_response>`), the format models trained on tools know. When the model's
+/// own template lays tools out that way (Qwen 2.5, Hermes, …), the request is
+/// rendered by the template (`templateVariables`); otherwise Ponder adds the section
+/// itself (serve-tools.md). How a call is then written is `ToolCallWriter`'s part.
 struct ChatPrompt {
     /// The conversation for the chat template.
     var messages: [ChatMessage]
@@ -19,8 +21,12 @@ struct ChatPrompt {
     var tools: [FunctionDefinition]
     /// Whether the reply must call a function, and which.
     var choice: ToolChoice
+    /// The request as the template's own variables (`messages` with `tool_calls` and
+    /// tool turns, `tools`), when the template renders tools itself; nil otherwise.
+    var templateVariables: [String: JinjaValue]?
 
-    init(_ request: ChatCompletionRequest, prompts: PromptLibrary) throws(APIError) {
+    /// `templateRendersTools`: the model's template lays out tools the Hermes way.
+    init(_ request: ChatCompletionRequest, prompts: PromptLibrary, templateRendersTools: Bool = false) throws(APIError) {
         guard !request.messages.isEmpty else { throw .invalid("'messages' is empty: send at least one message", param: "messages") }
         let offered = request.tools ?? []
         try ToolValidation.check(offered)
@@ -60,6 +66,53 @@ struct ChatPrompt {
         }
         messages = conversation
         assistantPrefix = clientPrefix
+        if templateRendersTools, !tools.isEmpty {
+            var native = request.messages
+            if !clientPrefix.isEmpty { native.removeLast() }
+            templateVariables = Self.templateVariables(native, tools: tools)
+        }
+    }
+
+    /// The messages and tools as a template reads them (as transformers passes them):
+    /// roles as sent, `tool_calls` with their arguments as objects, a tool turn with
+    /// the name of the function it answers.
+    static func templateVariables(_ messages: [ChatCompletionMessage], tools: [FunctionDefinition]) -> [String: JinjaValue] {
+        var callNames: [String: String] = [:]
+        let turns: [JinjaValue] = messages.map { message in
+            var turn = JinjaDict([("role", .string(message.role == .developer ? "system" : message.role.rawValue)),
+                                  ("content", .string(message.text))])
+            if let calls = message.toolCalls, !calls.isEmpty {
+                turn["tool_calls"] = .list(calls.map { call in
+                    callNames[call.id] = call.function.name
+                    let arguments = JSONValue.parse(call.function.arguments).map(Self.jinja) ?? .string(call.function.arguments)
+                    return .dict(JinjaDict([
+                        ("id", .string(call.id)), ("type", .string("function")),
+                        ("function", .dict(JinjaDict([("name", .string(call.function.name)), ("arguments", arguments)]))),
+                    ]))
+                })
+            }
+            if message.role == .tool {
+                if let id = message.toolCallID {
+                    turn["tool_call_id"] = .string(id)
+                    if let name = message.name ?? callNames[id] { turn["name"] = .string(name) }
+                }
+            }
+            return .dict(turn)
+        }
+        let definitions: [JinjaValue] = tools.map { tool in
+            var function: [String: JSONValue] = ["name": .string(tool.name)]
+            if let description = tool.description { function["description"] = .string(description) }
+            function["parameters"] = tool.parameters ?? .object(["type": .string("object"), "properties": .object([:])])
+            return jinja(.object(["type": .string("function"), "function": .object(function)]))
+        }
+        return ["messages": .list(turns), "tools": .list(definitions)]
+    }
+
+    /// A JSON value as a template value. Object keys come sorted (the request's JSON is
+    /// kept in dictionaries), so a template's `tojson` prints a tool's schema with its keys
+    /// sorted, not in the client's order.
+    static func jinja(_ value: JSONValue) -> JinjaValue {
+        (try? JinjaValue(json: value.jsonText)) ?? .none
     }
 
     /// The markers that open a call: the Hermes `<tool_call>`, and a function's name

@@ -62,9 +62,16 @@ final class ServedEngine: @unchecked Sendable {
     }
 
     /// The prompt of a conversation: the chat template's layout, then the start of
-    /// the assistant's reply (`assistantPrefix`, continued by the model).
-    func chatTokens(_ messages: [ChatMessage], assistantPrefix: String) -> [TokenID] {
-        var tokens = model.chatTokens(messages)
+    /// the assistant's reply (`assistantPrefix`, continued by the model). With
+    /// `templateVariables` (a request whose tools the template lays out itself) the
+    /// template renders those instead, and `messages` only if it refuses them.
+    func chatTokens(_ messages: [ChatMessage], assistantPrefix: String, templateVariables: [String: JinjaValue]? = nil) -> [TokenID] {
+        var tokens: [TokenID]
+        if let templateVariables, let native = try? model.chatTokens(variables: templateVariables) {
+            tokens = native
+        } else {
+            tokens = model.chatTokens(messages)
+        }
         if !assistantPrefix.isEmpty { tokens += model.tokenizer.encode(assistantPrefix, addSpecial: false) }
         return tokens
     }

@@ -39,7 +39,7 @@ struct RenderCommandTests {
         let template = try temporaryFile("qwen3.jinja", try #require(templates["Qwen-Qwen3-0.6B"]))
         // The fixture's tool-call conversation, keys in its order (the template's tojson prints them).
         let body = #"{"messages": [{"role": "system", "content": "Use tools when they help."}, {"role": "user", "content": "What is 24*78?"}, {"role": "assistant", "content": "", "tool_calls": [{"id": "call_1", "type": "function", "function": {"name": "calculator", "arguments": {"expression": "24*78"}}}]}, {"role": "tool", "tool_call_id": "call_1", "name": "calculator", "content": "1872"}]}"#
-        let tools = #"[{"type": "function", "function": {"name": "calculator", "description": "Evaluate an arithmetic expression exactly.", "parameters": {"type": "object", "properties": {"expression": {"type": "string"}, "digits": {"type": "integer", "default": 10}}, "required": ["expression"]}}}]"#
+        let tools = #"[{"function": {"description": "Evaluate an arithmetic expression exactly.", "name": "calculator", "parameters": {"properties": {"digits": {"default": 10, "type": "integer"}, "expression": {"type": "string"}}, "required": ["expression"], "type": "object"}}, "type": "function"}]"#
         let result = try await CommandLineTests.run([
             "render", "--template", template, "--messages", "-", "--tools", try temporaryFile("tools.json", tools),
             "--add-generation-prompt", "--eos", "<|im_end|>",
