@@ -181,7 +181,8 @@ function safeURL(text) {
   }
 }
 
-const INLINE = /(`[^`\n]+`)|(\*\*[^*\n]+\*\*)|(\*[^*\s][^*\n]*\*)|(\[[^\]\n]+\]\([^)\s]+\))|(https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?])/g;
+// Emphasis only between word boundaries, so arithmetic such as 1*2*3*4 or 2**10 stays as written.
+const INLINE = /(`[^`\n]+`)|((?<![\w*])\*\*(?!\s)[^*\n]+?(?<!\s)\*\*(?![\w*]))|((?<![\w*])\*(?![\s*])[^*\n]*?(?<![\s*])\*(?![\w*]))|(\[[^\]\n]+\]\([^)\s]+\))|(https?:\/\/[^\s<>()"']+[^\s<>()"'.,;:!?])/g;
 
 /** Appends `text` to `parent` with inline Markdown: code, bold, italics, links. */
 function appendInline(parent, text) {

@@ -160,6 +160,15 @@ def xss(driver):
     )
     assert set(rendered["tags"]) <= {"P", "STRONG", "A", "BR"}, rendered
     assert rendered["links"] == ["https://example.com/a"], rendered
+    # Arithmetic keeps its stars: emphasis needs word boundaries.
+    arithmetic = "1*2*3*4 = 24, 2**10 = 1024, (4 * 3) * (2 * 1) = 24"
+    shown = driver.execute_script(
+        """const box = document.createElement('div');
+        box.append(window.Ponder.renderMarkdown(arguments[0]));
+        return [box.textContent, box.querySelectorAll('em, strong').length];""",
+        arithmetic,
+    )
+    assert shown == [arithmetic, 0], shown
     time.sleep(0.5)  # an onerror handler, were an image made, would have run by now
     assert driver.execute_script("return window.__xss") is None
 
