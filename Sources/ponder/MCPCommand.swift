@@ -16,8 +16,9 @@ struct MCPCommand: AsyncParsableCommand {
             addresses refused unless --allow-private), python (sandboxed; figures come \
             back as PNG images with their paths), web_search (with --search-url, or \
             $PONDER_SEARCH_URL) and ask (the whole agent: the answer and the tool calls it made; \
-            deliberate_seconds to think first, with progress notifications). The model \
-            loads at the first ask, so the other tools answer at once.
+            deliberate_seconds to think first, with progress notifications; --mcp and \
+            --mcp-url add other MCP servers' tools to its agent). The model loads at \
+            the first ask, so the other tools answer at once.
 
             Without --http it speaks MCP on standard input and output (nothing else is \
             written there; messages go to standard error) and stops when its input \
@@ -74,7 +75,7 @@ struct MCPCommand: AsyncParsableCommand {
             // Fail now, not at the first ask, when the model file is missing.
             if agent.backend.resolvedBackend == .local { _ = try agent.modelOptions.resolvePath() }
             let options = agent
-            let host = AgentHost(loadingOffThePool: { try options.assistant(model: options.loadModel()) })
+            let host = AgentHost { try await Self.loadAgent(options) }
             let settings = agent.limits.toolboxSettings
             let served = PonderMCPServer(toolbox: .standard(settings), outputDirectory: settings.outputDirectory, agent: host)
             let names = served.names.joined(separator: ", ")
@@ -85,6 +86,20 @@ struct MCPCommand: AsyncParsableCommand {
                 try await served.serveStandardIO()
             }
             await served.close()
+        }
+    }
+
+    /// `ask`'s agent: the model (loaded off the pool), and the tools of the MCP servers
+    /// that --mcp and --mcp-url name, which stop when the agent closes.
+    private static func loadAgent(_ options: AgentOptions) async throws -> AgentHost.LoadedAgent {
+        let model = try await AgentHost.offThePool { try options.loadModel() }
+        let servers = try await options.mcp.connect()
+        do {
+            let assistant = try await AgentHost.offThePool { try options.assistant(model: model, extraTools: servers.tools) }
+            return AgentHost.LoadedAgent(assistant: assistant, close: { await servers.close() })
+        } catch {
+            await servers.close()
+            throw error
         }
     }
 

@@ -89,7 +89,7 @@ struct MCPServerProcessTests {
         let model = folder + "/broken.gguf"
         try Data("not a GGUF file".utf8).write(to: URL(fileURLWithPath: model))
         let output = try await MCPTestSupport.runScript(
-            "mcp_client.py", ["lazy", MCPTestSupport.ponder, "mcp", "--model", model, "--output-dir", folder], timeout: 120)
+            "mcp_client.py", ["quick", "What is 24*78?", MCPTestSupport.ponder, "mcp", "--model", model, "--output-dir", folder], timeout: 120)
         #expect(output.status == 0, "\(output.combined)")
         let report = try #require(try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.combined)")
         #expect(report["tools"] as? [String] == ["calculator", "fetch", "python", "ask"])
@@ -97,6 +97,41 @@ struct MCPServerProcessTests {
         #expect(calculator.texts == ["1872"] && !calculator.isError, "\(calculator)")
         let ask = try Self.result(report, "ask")
         #expect(ask.isError && ask.texts.first?.hasPrefix("error: the agent could not answer:") == true, "\(ask)")
+    }
+
+    @Test("ask on the remote backend: ponder mcp --backend openai against ponder serve")
+    func remoteBackend() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-remote")
+        let (backend, base) = try await MCPChildProcess.start(
+            MCPTestSupport.ponder, ["serve", "--port", "0", "-t", "1", "--model", MCPTestSupport.model, "--output-dir", folder],
+            waitingFor: #"http://127\.0\.0\.1:[0-9]+/v1"#)
+        defer { backend.stop() }
+        let output = try await MCPTestSupport.runScript(
+            "mcp_client.py", ["quick", "What is 24*78?", MCPTestSupport.ponder, "mcp", "--backend", "openai", "--base-url", base, "--output-dir", folder],
+            timeout: 300)
+        #expect(output.status == 0, "\(output.combined)\nbackend:\n\(backend.standardError)")
+        let report = try #require(try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.combined)")
+        let ask = try Self.result(report, "ask")
+        #expect(!ask.isError && ask.texts.first?.contains("1872") == true, "\(ask)")
+    }
+
+    @Test("ponder mcp --mcp: ask's agent calls another MCP server's tool, and that server stops with ponder mcp")
+    func askWithAnotherServersTools() async throws {
+        let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-chained")
+        let tag = UUID().uuidString
+        let units = "\(MCPTestSupport.python) \(MCPTestSupport.script("units_server.py")) \(tag)"
+        let output = try await MCPTestSupport.runScript(
+            "mcp_client.py",
+            ["quick", "How many metres are 3.5 kilometres?", MCPTestSupport.ponder, "mcp", "--mcp", units]
+                + Self.serverArguments(outputDirectory: folder),
+            timeout: 300)
+        #expect(output.status == 0, "\(output.combined)")
+        let report = try #require(try? JSONSerialization.jsonObject(with: Data(output.standardOutput.utf8)) as? [String: Any], "\(output.combined)")
+        let ask = try Self.result(report, "ask")
+        #expect(!ask.isError && (ask.structured?["answer"] as? String)?.contains("3500") == true, "\(ask)")
+        let steps = ask.structured?["steps"] as? [[String: Any]] ?? []
+        #expect(steps.contains { $0["tool"] as? String == "kilometres_to_metres" }, "\(ask)")
+        #expect(await Self.noProcessLeft(mentioning: tag), "the units server outlived ponder mcp")
     }
 
     @Test("--help explains the server and shows a client configuration")

@@ -4,7 +4,7 @@ usage: mcp_client.py stdio PONDER [SERVER ARGUMENTS…]
        mcp_client.py http URL
        mcp_client.py foreign-host URL
        mcp_client.py hold URL
-       mcp_client.py lazy PONDER [SERVER ARGUMENTS…]
+       mcp_client.py quick QUESTION PONDER [SERVER ARGUMENTS…]
 
 Lists the tools and calls each one (the calculator, Python with a figure, a fetch of a
 page served here on 127.0.0.1, a calculator error, an unknown tool, and `ask`, once
@@ -12,8 +12,8 @@ with a progress callback and a short deliberate_seconds), then prints one JSON o
 of what came back for the Swift test to check. `foreign-host` sends an initialize
 request whose Host header names another site and prints the HTTP status and body;
 `hold` opens a session, says "session open" on standard error and keeps it open;
-`lazy` lists the tools, calls the calculator, then ask (for a server whose model
-cannot load) and prints what came back. Exit code 0 unless the client itself failed.
+`quick` lists the tools, calls the calculator, then asks QUESTION, and prints what
+came back. Exit code 0 unless the client itself failed.
 """
 
 import asyncio
@@ -126,14 +126,14 @@ async def main():
     if mode == "foreign-host":
         foreign_host(sys.argv[2])
         return
-    if mode == "lazy":
-        parameters = StdioServerParameters(command=sys.argv[2], args=sys.argv[3:])
+    if mode == "quick":
+        parameters = StdioServerParameters(command=sys.argv[3], args=sys.argv[4:])
         async with stdio_client(parameters) as (read, write):
             async with ClientSession(read, write) as session:
                 await session.initialize()
                 names = [tool.name for tool in (await session.list_tools()).tools]
                 calculator = describe(await session.call_tool("calculator", {"expression": "24*78"}))
-                ask = describe(await session.call_tool("ask", {"question": "What is 24*78?"}))
+                ask = describe(await session.call_tool("ask", {"question": sys.argv[2]}))
         print(json.dumps({"tools": names, "calculator": calculator, "ask": ask}))
         return
     if mode == "hold":
