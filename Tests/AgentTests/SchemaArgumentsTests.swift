@@ -183,3 +183,18 @@ private func written(
     // The answer held no number of the result: the result is kept beside it.
     #expect(answer.answer.contains("3500"), "\(answer.answer)")
 }
+
+@Test func aHermesCallOfAToolWithArgumentsGetsTheWholeObject() async throws {
+    let tool = converter(replies: [ToolResult(text: "3.5 kilometres = 3500 metres")])
+    let call = #"<tool_call>\n{"name": "convert_length", "arguments": {"value": 3.5, "from_unit": "km", "to_unit": "m"}}\n</tool_call>"#
+    let model = ScriptedModel([call, "It is 3500 metres."], nativeFormat: .hermes)
+    let planner = Planner(model: model, tools: [tool, Calculator()], layout: ConversationLayout(prompts: repositoryPrompts))
+    let answer = try await planner.answer("How many metres are 3.5 kilometres?")
+    let input = try #require(tool.inputs.withLock { $0.first })
+    let object = try #require(try JSONSerialization.jsonObject(with: Data(input.utf8)) as? [String: Any], "\(input)")
+    #expect(object["value"] as? Double == 3.5 && object["from_unit"] as? String == "km" && object["to_unit"] as? String == "m")
+    #expect(answer.answer.contains("3500"))
+    // The system prompt gives the tool's own schema.
+    let system = try #require(model.starts.withLock { $0.first?.first?.content })
+    #expect(system.contains(#""name": "convert_length""#) && system.contains(#""from_unit""#))
+}

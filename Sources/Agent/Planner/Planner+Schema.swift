@@ -42,6 +42,20 @@ extension Planner {
         return writer
     }
 
+    /// A Hermes call of a tool that takes JSON arguments, with its input the whole
+    /// arguments object (the parser keeps one string of it, for tools that take text),
+    /// read again from the last `<tool_call>` block of the turn. Other calls as they are.
+    func withJSONArguments(_ call: Result<ToolCall, MalformedCall>, turnText: String, format: ToolCallFormat) -> Result<ToolCall, MalformedCall> {
+        guard format == .hermes, case .success(var toolCall) = call, takesArguments(toolCall.tool),
+            let opening = turnText.range(of: HermesToolCall.opening, options: .backwards)
+        else { return call }
+        var block = turnText[opening.upperBound...]
+        if let closing = block.range(of: HermesToolCall.closing) { block = block[..<closing.lowerBound] }
+        guard let parsed = HermesToolCall(reading: block), parsed.name == toolCall.tool, let arguments = parsed.arguments else { return call }
+        toolCall.input = arguments
+        return .success(toolCall)
+    }
+
     /// How much of a result a string argument may be copied from, in characters.
     static let maximumCopiedResult = 2000
 

@@ -194,7 +194,7 @@ public struct Planner: Sendable {
             }
             run.absorbText(events)
 
-            guard let call = run.firstCall(in: events) else {
+            guard let call = run.firstCall(in: events).map({ withJSONArguments($0, turnText: turn.text, format: run.format) }) else {
                 if lineByLine, case .stopString(lineEnd) = outcome.stopReason { continue }
                 let limit = run.limitReached(options: options, deadline: deadline)
                 switch outcome.stopReason {
