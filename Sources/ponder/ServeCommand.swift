@@ -11,7 +11,8 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Serve the model and the agent over an OpenAI-compatible HTTP API.",
         discussion: """
             Endpoints: GET /v1/models, POST /v1/chat/completions, POST /v1/completions \
-            (streaming with "stream": true). Model names: the model file's name or \
+            (streaming with "stream": true); GET / is a web page to chat with the agent \
+            (tool steps, figures, the tree of thoughts; README "The web page"). Model names: the model file's name or \
             "ponder" run the model itself (with "tools", its reply's calls come back as \
             tool_calls); "ponder-agent" runs Ponder's planner with its own tools (fetch, \
             python, calc) on this machine and answers with the result. One request uses the \
