@@ -21,11 +21,11 @@ struct MCPServerProcessTests {
         #expect(await Self.noProcessLeft(mentioning: folder), "a Python worker outlived the server: \(MCPTestSupport.processes(containing: folder))")
     }
 
-    @Test("the Python SDK over streamable HTTP; a foreign Host refused; SIGTERM stops the server while a client holds a session")
+    @Test("the Python SDK over streamable HTTP; a foreign Host or Origin refused, a --cors origin served; SIGTERM stops the server while a client holds a session")
     func http() async throws {
         let folder = try MCPTestSupport.temporaryFolder("ponder-mcp-http")
         let (server, url) = try await MCPChildProcess.start(
-            MCPTestSupport.ponder, ["mcp", "--http", "0"] + Self.serverArguments(outputDirectory: folder),
+            MCPTestSupport.ponder, ["mcp", "--http", "0", "--cors", "http://localhost:5173"] + Self.serverArguments(outputDirectory: folder),
             waitingFor: #"http://127\.0\.0\.1:[0-9]+/mcp"#)
         defer { server.stop() }
         let output = try await MCPTestSupport.runScript("mcp_client.py", ["http", url], timeout: 400)
@@ -36,6 +36,13 @@ struct MCPServerProcessTests {
             try JSONSerialization.jsonObject(with: Data(refused.standardOutput.utf8)) as? [String: Any], "\(refused.combined)")
         #expect(answer["status"] as? Int == 403, "\(answer)")
         #expect((answer["body"] as? String)?.contains("evil.example") == true, "\(answer)")
+        let preflight = answer["preflight"] as? [String: Any] ?? [:]
+        #expect(preflight["status"] as? Int == 204 && preflight["allow_origin"] as? String == "http://localhost:5173", "\(answer)")
+        #expect((preflight["allow_headers"] as? String)?.contains("MCP-Protocol-Version") == true, "\(answer)")
+        let corsPost = answer["cors_post"] as? [String: Any] ?? [:]
+        #expect(corsPost["status"] as? Int == 200 && corsPost["allow_origin"] as? String == "http://localhost:5173", "\(answer)")
+        #expect(corsPost["expose"] as? String == "MCP-Session-Id", "\(answer)")
+        #expect((answer["foreign_origin"] as? [String: Any])?["status"] as? Int == 403, "\(answer)")
         #expect(server.isRunning, "the server exited: \(server.standardError)")
 
         // A client holding its session (and so its GET stream) open does not keep the

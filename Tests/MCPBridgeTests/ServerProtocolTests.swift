@@ -46,6 +46,8 @@ import Testing
         let rules = HostOriginGuard(bindAddress: "127.0.0.1", allowedHosts: ["ponder.lan"], corsOrigins: ["http://localhost:5173/"])
         #expect(rules.refusal(host: "PONDER.LAN.:80", origin: nil) == nil)
         #expect(rules.refusal(host: "localhost:8765", origin: "http://localhost:5173") == nil)
+        #expect(rules.corsOrigin(for: "http://LOCALHOST:5173") == "http://localhost:5173")
+        #expect(rules.corsOrigin(for: "http://localhost:8765") == nil && rules.corsOrigin(for: nil) == nil)
         let any = HostOriginGuard(bindAddress: "127.0.0.1", allowedHosts: ["*"])
         #expect(any.refusal(host: "anything.example", origin: nil) == nil)
         #expect(any.refusal(host: "anything.example", origin: "http://other.example")?.statusCode == 403)

@@ -62,6 +62,14 @@ public struct HostOriginGuard: Sendable, Equatable {
             .invalidRequest("Forbidden: requests from the web origin '\(origin)' are not allowed (ponder mcp --cors ORIGIN allows one)"))
     }
 
+    /// The origin to name in `Access-Control-Allow-Origin` for a request from `origin`:
+    /// one `--cors` gave (normalized), else nil.
+    public func corsOrigin(for origin: String?) -> String? {
+        guard let origin else { return nil }
+        let normalized = Self.normalizedOrigin(origin)
+        return corsOrigins.contains(normalized) ? normalized : nil
+    }
+
     /// `example.com` of `example.com:8080`, `[::1]` of `[::1]:8080`.
     static func hostName(ofAuthority authority: String) -> String {
         if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { return String(authority[...close]) }

@@ -80,10 +80,15 @@ public struct MCPHTTPServer: Sendable {
         let guardRules = HostOriginGuard(
             bindAddress: configuration.host, allowedHosts: configuration.allowedHosts, corsOrigins: configuration.corsOrigins)
         let limit = configuration.maximumBodyBytes
-        for method in [HTTPTypes.HTTPRequest.Method.post, .get, .delete] {
+        for method in [HTTPTypes.HTTPRequest.Method.post, .get, .delete, .options] {
             router.on(RouterPath(stringLiteral: Self.path), method: method) { request, _ in
-                if let refusal = guardRules.refusal(host: request.head.authority, origin: request.headers[.origin]) {
+                let origin = request.headers[.origin]
+                if let refusal = guardRules.refusal(host: request.head.authority, origin: origin) {
                     return Self.response(refusal)
+                }
+                let corsOrigin = guardRules.corsOrigin(for: origin)
+                if request.method == .options {
+                    return Self.preflight(request, origin: corsOrigin)
                 }
                 var request = request
                 let body: ByteBuffer
@@ -92,10 +97,36 @@ public struct MCPHTTPServer: Sendable {
                 } catch {
                     return Self.response(.error(statusCode: 413, .invalidRequest("Payload Too Large: bodies may have at most \(limit) bytes")))
                 }
-                return Self.response(await sessions.handle(Self.mcpRequest(request, body: body)))
+                return Self.marked(Self.response(await sessions.handle(Self.mcpRequest(request, body: body))), corsOrigin: corsOrigin)
             }
         }
         return router
+    }
+
+    /// The headers a browser page may send and read (the transport's own).
+    static let corsRequestHeaders = "Content-Type, Accept, Authorization, MCP-Session-Id, MCP-Protocol-Version, Last-Event-ID"
+
+    /// The answer to a CORS preflight: the methods and headers, for an origin `--cors`
+    /// gave; 405 for any other OPTIONS request.
+    static func preflight(_ request: Request, origin: String?) -> Response {
+        guard let origin, request.headers[.accessControlRequestMethod] != nil else {
+            return response(.error(statusCode: 405, .invalidRequest("Method Not Allowed"), extraHeaders: [HTTPHeaderName.allow: "GET, POST, DELETE"]))
+        }
+        let headers: HTTPFields = [
+            .accessControlAllowOrigin: origin, .vary: "Origin", .accessControlAllowMethods: "GET, POST, DELETE",
+            .accessControlAllowHeaders: corsRequestHeaders, .accessControlMaxAge: "600",
+        ]
+        return Response(status: .noContent, headers: headers)
+    }
+
+    /// `response` readable by a page of `corsOrigin` (the session id header too), if given.
+    static func marked(_ response: Response, corsOrigin: String?) -> Response {
+        guard let corsOrigin else { return response }
+        var marked = response
+        marked.headers[.accessControlAllowOrigin] = corsOrigin
+        marked.headers[.accessControlExposeHeaders] = HTTPHeaderName.sessionID
+        marked.headers[.vary] = "Origin"
+        return marked
     }
 
     /// Hummingbird's request as the SDK's: the method, the headers (the `Host` too,

@@ -28,6 +28,7 @@ from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+CORS_ORIGIN = "http://localhost:5173"
 PAGE = b"<html><head><title>Ponder test page</title></head><body><h1>Capybaras</h1><p>The capybara is the largest living rodent.</p></body></html>"
 
 
@@ -109,7 +110,20 @@ def foreign_host(url):
     }
     headers = {"Host": "evil.example", "Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
     response = httpx.post(url, json=initialize, headers=headers, timeout=30)
-    print(json.dumps({"status": response.status_code, "body": response.text}))
+    report = {"status": response.status_code, "body": response.text}
+    # A page of the origin --cors allows: its preflight is answered; another origin is refused.
+    preflight = httpx.options(
+        url, headers={"Origin": CORS_ORIGIN, "Access-Control-Request-Method": "POST",
+                      "Access-Control-Request-Headers": "content-type, mcp-protocol-version"}, timeout=30)
+    report["preflight"] = {"status": preflight.status_code, "allow_origin": preflight.headers.get("access-control-allow-origin"),
+                           "allow_headers": preflight.headers.get("access-control-allow-headers")}
+    page = {"Origin": CORS_ORIGIN, "Accept": "application/json, text/event-stream"}
+    allowed = httpx.post(url, json=initialize, headers=page, timeout=30)
+    report["cors_post"] = {"status": allowed.status_code, "allow_origin": allowed.headers.get("access-control-allow-origin"),
+                           "expose": allowed.headers.get("access-control-expose-headers")}
+    foreign = httpx.post(url, json=initialize, headers={**page, "Origin": "http://evil.example"}, timeout=30)
+    report["foreign_origin"] = {"status": foreign.status_code}
+    print(json.dumps(report))
 
 
 async def hold(url):
