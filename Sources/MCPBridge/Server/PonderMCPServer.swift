@@ -68,13 +68,19 @@ public struct PonderMCPServer: Sendable {
         await server.waitUntilCompleted()
         // Requests read just before the end of input have only just been handed to
         // their handlers: let them start, then wait for the calls among them.
-        try? await Task.sleep(for: .milliseconds(100))
+        try? await Task.sleep(for: Self.handOffPause)
         let deadline = ContinuousClock.now + shutdownGrace
         while callsInFlight.count > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(50))
+            try? await Task.sleep(for: Self.callPollInterval)
         }
         await server.stop()
     }
+
+    /// How long the requests read last get to reach their handlers after the input
+    /// ends (each runs in a task of its own, started by the SDK's read loop).
+    static let handOffPause = Duration.milliseconds(100)
+    /// How often the end of the calls in flight is checked at shutdown.
+    static let callPollInterval = Duration.milliseconds(50)
 
     /// Stops the Python workers (the direct tool's and the agent's).
     public func close() async {
