@@ -145,7 +145,7 @@ struct HostileModelFileTests {
     func escapedNames() throws {
         let hostile = "\u{1B}[2J\u{1B}]0;pwned\u{07}llama\u{202E}lmth.exe"
         let message = try loadError(Self.fixture().set("general.architecture", .string(hostile)))
-        #expect(message == "unsupported architecture '\\u{1B}[2J\\u{1B}]0;pwned\\u{7}llama\\u{202E}lmth.exe'; Ponder runs: llama, qwen2")
+        #expect(message == "unsupported architecture '\\u{1B}[2J\\u{1B}]0;pwned\\u{7}llama\\u{202E}lmth.exe'; Ponder runs: llama, qwen2, qwen3, phi3, gemma3")
 
         var duplicate = GGUFBuilder.tinyLlama()
         duplicate.metadata.append(("x\u{1B}[31m\u{200F}", .uint8(1)))

@@ -189,7 +189,7 @@ struct MalformedGGUFTests {
         #expect(configError(tiny.set("llama.block_count", .string("one")))
             == "metadata key 'llama.block_count' is a string, expected an integer")
         #expect(configError(tiny.set("general.architecture", .string("mamba")))
-            == "unsupported architecture 'mamba'; Ponder runs: llama, qwen2")
+            == "unsupported architecture 'mamba'; Ponder runs: llama, qwen2, qwen3, phi3, gemma3")
         #expect(configError(tiny.removing("general.architecture"))
             == "required metadata key 'general.architecture' is missing")
         #expect(configError(tiny.set("llama.attention.head_count", .uint32(3)))?

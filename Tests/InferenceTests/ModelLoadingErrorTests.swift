@@ -55,7 +55,7 @@ struct ModelLoadingErrorTests {
         #expect(try loadError(Self.tinyModel().set("llama.attention.head_count_kv", .uint32(2)))?
             .contains("tensor 'blk.0.attn_k.weight' has shape [8, 4], expected [8, 8]") == true)
         #expect(try loadError(Self.tinyModel().set("general.architecture", .string("falcon")))
-            == "unsupported architecture 'falcon'; Ponder runs: llama, qwen2")
+            == "unsupported architecture 'falcon'; Ponder runs: llama, qwen2, qwen3, phi3, gemma3")
         #expect(try loadError(Self.tinyModel().set("llama.rope.scaling.type", .string("yarn")))
             == "RoPE scaling 'yarn' is not supported (supported: none, linear)")
     }

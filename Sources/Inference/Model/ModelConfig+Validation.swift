@@ -63,6 +63,13 @@ extension ModelConfig {
         }
         try positiveFinite(ropeFrequencyBase, "rope.freq_base")
         if let ropeScalingFactor { try positiveFinite(ropeScalingFactor, "rope.scaling.factor") }
+        if let slidingWindow { try count(slidingWindow, "attention.sliding_window", atMost: Limits.context) }
+        if let ropeFrequencyBaseLocal { try positiveFinite(ropeFrequencyBaseLocal, "rope.freq_base_swa") }
+        if let ropeAttentionFactor { try positiveFinite(ropeAttentionFactor, "rope.scaling.attn_factor") }
+        if let ropeOriginalContextLength {
+            try count(ropeOriginalContextLength, "rope.scaling.original_context_length", atMost: Limits.context)
+        }
+        if let finalLogitSoftcapping { try positiveFinite(finalLogitSoftcapping, "final_logit_softcapping") }
         // The kernels add epsilon as a Float: it must survive the conversion.
         try positiveFinite(Double(Float(rmsNormEpsilon)), "attention.layer_norm_rms_epsilon")
     }

@@ -1,10 +1,12 @@
 /// The hyper-parameters of a llama-family transformer, read from GGUF metadata.
 ///
 /// Keys are `<architecture>.<name>` (for example `llama.block_count`); the
-/// architectures share the names, so one reader serves them all.
+/// architectures share the names, so one reader serves them all. The keys only some
+/// architectures use (sliding-window attention, Phi-3's long-context RoPE) are read
+/// by `ModelConfig+Architectures.swift`.
 public struct ModelConfig: Codable, Sendable, Equatable {
     /// The architectures whose metadata this reader understands.
-    public static let supportedArchitectures = ["llama", "qwen2"]
+    public static let supportedArchitectures = ["llama", "qwen2", "qwen3", "phi3", "gemma3"]
 
     /// `general.architecture`, e.g. "llama" or "qwen2".
     public var architecture: String
@@ -34,6 +36,22 @@ public struct ModelConfig: Codable, Sendable, Equatable {
     public var rmsNormEpsilon: Double
     /// Number of tokens in the vocabulary.
     public var vocabularySize: Int
+    /// Keys within this many positions of a query (itself included) are visible to
+    /// the sliding-window layers; `nil` when no layer has a window.
+    public var slidingWindow: Int? = nil
+    /// Which layers attend through the sliding window (empty: none). Gemma 3: five
+    /// local layers, then one global.
+    public var slidingWindowLayers: [Bool] = []
+    /// RoPE base of the sliding-window layers (`rope.freq_base_swa`, 10,000 by default).
+    public var ropeFrequencyBaseLocal: Double? = nil
+    /// Multiplies RoPE's cosines and sines (`rope.scaling.attn_factor`, Phi-3 long context).
+    public var ropeAttentionFactor: Double? = nil
+    /// The context the model was trained with before RoPE scaling
+    /// (`rope.scaling.original_context_length`): a longer context uses the long
+    /// RoPE factors of Phi-3, a shorter one the short factors.
+    public var ropeOriginalContextLength: Int? = nil
+    /// Logits are squashed to ±this by tanh (`final_logit_softcapping`), if set.
+    public var finalLogitSoftcapping: Double? = nil
 
     /// Memberwise initialiser, for tests and synthetic models.
     public init(
@@ -133,6 +151,7 @@ public struct ModelConfig: Codable, Sendable, Equatable {
                 ropeScalingFactor: try file.double(key("rope.scaling.factor")),
                 rmsNormEpsilon: try file.double(key("attention.layer_norm_rms_epsilon")) ?? 1e-5,
                 vocabularySize: vocabulary)
+            try readArchitectureKeys(file: file)
             try validate()
             if let tokenCount, tokenCount != vocabulary {
                 throw ModelError.invalidHyperparameter(

@@ -2,7 +2,9 @@ import Foundation
 
 /// Rotary position embedding for a run of consecutive positions: each pair of
 /// dimensions (i, i') of a head is rotated by position · base^(−2i/d), divided by
-/// an optional per-pair factor (Llama 3.1's long-context frequencies).
+/// an optional per-pair factor (Llama 3.1's long-context frequencies, Phi-3's long
+/// and short factors); cosines and sines are multiplied by `attentionFactor` (1 but
+/// for Phi-3's long-context files), as llama.cpp's RoPE does.
 struct RotaryEmbedding {
     let positions: Range<Int>
     let dimensions: Int
@@ -10,7 +12,8 @@ struct RotaryEmbedding {
     private let cosines: [Float]
     private let sines: [Float]
 
-    init(positions: Range<Int>, dimensions: Int, base: Double, positionScale: Double, factors: [Float]?) {
+    init(positions: Range<Int>, dimensions: Int, base: Double, positionScale: Double, factors: [Float]?,
+         attentionFactor: Double = 1) {
         self.positions = positions
         self.dimensions = dimensions
         let pairs = dimensions / 2
@@ -21,8 +24,8 @@ struct RotaryEmbedding {
                 var frequency = pow(base, -2 * Double(i) / Double(dimensions))
                 if let factors { frequency /= Double(factors[i]) }
                 let angle = Double(position) * positionScale * frequency
-                cosines[row * pairs + i] = Float(cos(angle))
-                sines[row * pairs + i] = Float(sin(angle))
+                cosines[row * pairs + i] = Float(cos(angle) * attentionFactor)
+                sines[row * pairs + i] = Float(sin(angle) * attentionFactor)
             }
         }
         self.cosines = cosines

@@ -1,10 +1,12 @@
 import CKernels
 import Foundation
 
-/// A llama-family decoder (Llama 2/3, SmolLM2, Mistral-style, Qwen2): token
-/// embedding, blocks of RMSNorm → grouped-query attention with RoPE → RMSNorm →
-/// SwiGLU feed-forward, each added to the residual stream, then RMSNorm and the
-/// output projection to next-token logits.
+/// A llama-family decoder (Llama 2/3, SmolLM2, Mistral-style, Qwen2, Qwen3, Phi-3,
+/// Gemma 3): token embedding, blocks of RMSNorm → grouped-query attention with RoPE
+/// → RMSNorm → gated feed-forward, each added to the residual stream, then RMSNorm
+/// and the output projection to next-token logits. The variations (QK-norm, fused
+/// projections, post-norms, GeGLU, sliding-window layers) are switched on by the
+/// architecture's `ArchitectureTensors` entry.
 public final class Transformer: @unchecked Sendable {
     /// The hyper-parameters the weights were checked against.
     public let config: ModelConfig
@@ -12,6 +14,8 @@ public final class Transformer: @unchecked Sendable {
     let file: GGUFFile
     let weights: TransformerWeights
     let ropeStyle: RoPEStyle
+    /// The architecture's table entry: which variations of the block it uses.
+    let names: ArchitectureTensors
     /// Multiplies positions before RoPE (linear scaling: 1 / factor).
     let positionScale: Double
     /// Tokens processed per pass of a long prompt: each weight is read once per pass.
@@ -39,6 +43,7 @@ public final class Transformer: @unchecked Sendable {
         self.file = file
         self.config = config
         ropeStyle = names.ropeStyle
+        self.names = names
         weights = try TransformerWeights(file: file, config: config, names: names)
     }
 
@@ -91,55 +96,101 @@ public final class Transformer: @unchecked Sendable {
         let keyValueWidth = config.headCountKV * headDimension
         let feedForward = config.feedForwardLength
         let firstPosition = cache.count
+        let fusedQKVWidth = queryWidth + 2 * keyValueWidth
 
         let scratch = ScratchBuffers(sizes: [
             count * embedding, count * embedding, count * embedding,  // residual, normalized, projected
             count * queryWidth, count * keyValueWidth, count * keyValueWidth, count * queryWidth,  // q, k, v, attention
             count * feedForward, count * feedForward,  // gate, up
+            names.allowsFusedQKV ? count * fusedQKVWidth : 0,  // fused q|k|v
+            names.fusedGateUp ? count * 2 * feedForward : 0,  // fused gate|up
         ])
         defer { scratch.release() }
         let (x, normalized, projected) = (scratch[0], scratch[1], scratch[2])
         let (q, k, v, attention) = (scratch[3], scratch[4], scratch[5], scratch[6])
         let (gate, up) = (scratch[7], scratch[8])
+        let (fusedQKV, fusedGateUp) = (scratch[9], scratch[10])
         let activations = ActivationStore(maximumTokens: count)
 
         for (t, token) in tokens.enumerated() {
             weights.tokenEmbedding.dequantizeRow(Int(token), into: x + t * embedding)
         }
+        if names.scalesEmbedding {
+            Self.scale(x, by: Float(embedding).squareRoot(), count: count * embedding)
+        }
+        let positions = firstPosition..<(firstPosition + count)
         let rope = RotaryEmbedding(
-            positions: firstPosition..<(firstPosition + count), dimensions: config.ropeDimensionCount,
-            base: config.ropeFrequencyBase, positionScale: positionScale, factors: weights.ropeFrequencyFactors)
+            positions: positions, dimensions: config.ropeDimensionCount, base: config.ropeFrequencyBase,
+            positionScale: positionScale, factors: ropeFactors(contextLength: cache.capacity),
+            attentionFactor: config.ropeAttentionFactor ?? 1)
+        // Sliding-window layers rotate with their own base and no scaling (Gemma 3).
+        let localRope = config.slidingWindow == nil ? rope : RotaryEmbedding(
+            positions: positions, dimensions: config.ropeDimensionCount,
+            base: config.ropeFrequencyBaseLocal ?? config.ropeFrequencyBase, positionScale: 1, factors: nil)
 
-        cache.prepareForWriting(firstPosition..<(firstPosition + count))
+        cache.prepareForWriting(positions)
         for (index, layer) in weights.layers.enumerated() {
+            let isLocal = config.isSlidingWindowLayer(index)
             // Attention.
             Self.rmsNorm(x, weight: layer.attentionNorm, into: normalized, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
             activations.reset(input: normalized, columns: embedding, tokens: count)
-            activations.multiply(layer.query, into: q)
-            activations.multiply(layer.key, into: k)
-            activations.multiply(layer.value, into: v)
+            switch layer.projection {
+            case let .separate(query, key, value):
+                activations.multiply(query, into: q)
+                activations.multiply(key, into: k)
+                activations.multiply(value, into: v)
+            case let .fused(matrix):
+                activations.multiply(matrix, into: fusedQKV)
+                Self.split(fusedQKV, rows: count, into: [(q, queryWidth), (k, keyValueWidth), (v, keyValueWidth)])
+            }
             if let bias = layer.queryBias { Self.addBias(bias, to: q, rows: count) }
             if let bias = layer.keyBias { Self.addBias(bias, to: k, rows: count) }
             if let bias = layer.valueBias { Self.addBias(bias, to: v, rows: count) }
-            rope.apply(to: q, heads: config.headCount, headDimension: headDimension, style: ropeStyle)
-            rope.apply(to: k, heads: config.headCountKV, headDimension: headDimension, style: ropeStyle)
+            if let norm = layer.queryNorm {
+                Self.rmsNorm(q, weight: norm, into: q, rows: count * config.headCount, width: headDimension, epsilon: config.rmsNormEpsilon)
+            }
+            if let norm = layer.keyNorm {
+                Self.rmsNorm(k, weight: norm, into: k, rows: count * config.headCountKV, width: headDimension, epsilon: config.rmsNormEpsilon)
+            }
+            let layerRope = isLocal ? localRope : rope
+            layerRope.apply(to: q, heads: config.headCount, headDimension: headDimension, style: ropeStyle)
+            layerRope.apply(to: k, heads: config.headCountKV, headDimension: headDimension, style: ropeStyle)
             for t in 0..<count {
                 ck_fp32_to_fp16_row(k + t * keyValueWidth, cache.keys(layer: index, position: firstPosition + t), Int64(keyValueWidth))
                 ck_fp32_to_fp16_row(v + t * keyValueWidth, cache.values(layer: index, position: firstPosition + t), Int64(keyValueWidth))
             }
-            attend(queries: q, layer: index, cache: cache, firstPosition: firstPosition, tokens: count, into: attention)
+            if isLocal, let window = config.slidingWindow, firstPosition + count > window {
+                attendWithinWindow(
+                    window, queries: q, layer: index, cache: cache, firstPosition: firstPosition, tokens: count, into: attention)
+            } else {
+                attend(queries: q, layer: index, cache: cache, firstPosition: firstPosition, tokens: count, into: attention)
+            }
             activations.reset(input: attention, columns: queryWidth, tokens: count)
             activations.multiply(layer.attentionOutput, into: projected)
+            if let norm = layer.postAttentionNorm {
+                Self.rmsNorm(projected, weight: norm, into: projected, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
+            }
             Self.add(projected, to: x, count: count * embedding)
 
-            // Feed-forward: down(silu(gate(x)) * up(x)).
+            // Feed-forward: down(act(gate(x)) * up(x)).
             Self.rmsNorm(x, weight: layer.feedForwardNorm, into: normalized, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
             activations.reset(input: normalized, columns: embedding, tokens: count)
-            activations.multiply(layer.gate, into: gate)
-            activations.multiply(layer.up, into: up)
-            ck_swiglu(gate, up, Int64(count * feedForward))
+            if let gateMatrix = layer.gate {
+                activations.multiply(gateMatrix, into: gate)
+                activations.multiply(layer.up, into: up)
+            } else {
+                activations.multiply(layer.up, into: fusedGateUp)
+                Self.split(fusedGateUp, rows: count, into: [(gate, feedForward), (up, feedForward)])
+            }
+            switch names.activation {
+            case .silu: ck_swiglu(gate, up, Int64(count * feedForward))
+            case .geluTanh: Self.geglu(gate, up, count: count * feedForward)
+            }
             activations.reset(input: gate, columns: feedForward, tokens: count)
             activations.multiply(layer.down, into: projected)
+            if let norm = layer.postFeedForwardNorm {
+                Self.rmsNorm(projected, weight: norm, into: projected, rows: count, width: embedding, epsilon: config.rmsNormEpsilon)
+            }
             Self.add(projected, to: x, count: count * embedding)
         }
         cache.count = firstPosition + count
@@ -149,11 +200,13 @@ public final class Transformer: @unchecked Sendable {
         Self.rmsNorm(x + logitRows.lowerBound * embedding, weight: weights.outputNorm, into: normalized,
                      rows: rows, width: embedding, epsilon: config.rmsNormEpsilon)
         let vocabulary = config.vocabularySize
-        return [Float](unsafeUninitializedCapacity: rows * vocabulary) { buffer, initialized in
+        var logits = [Float](unsafeUninitializedCapacity: rows * vocabulary) { buffer, initialized in
             activations.reset(input: normalized, columns: embedding, tokens: rows)
             activations.multiply(weights.output, into: buffer.baseAddress!)
             initialized = rows * vocabulary
         }
+        if let cap = config.finalLogitSoftcapping { Self.softcap(&logits, cap: Float(cap)) }
+        return logits
     }
 
     /// Causal grouped-query attention of every query head of every token.
@@ -161,7 +214,7 @@ public final class Transformer: @unchecked Sendable {
         queries: UnsafeMutablePointer<Float>, layer: Int, cache: KVCache, firstPosition: Int, tokens: Int,
         into output: UnsafeMutablePointer<Float>
     ) {
-        let scale = Float(1 / Double(config.headDimension).squareRoot())
+        let scale = attentionScale
         let pages = cache.pagePointers(layer: layer, positions: firstPosition + tokens)
         ComputePool.shared.withPool { pool in
             ck_pool_attention(

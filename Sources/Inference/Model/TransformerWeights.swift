@@ -1,10 +1,28 @@
+/// How a block projects its input to queries, keys and values.
+enum QKVProjection: Sendable {
+    /// Three matrices.
+    case separate(query: WeightMatrix, key: WeightMatrix, value: WeightMatrix)
+    /// One matrix whose rows are the query rows, then the key rows, then the value
+    /// rows (Phi-3's `attn_qkv`).
+    case fused(WeightMatrix)
+}
+
 /// The weights of one transformer block.
 struct LayerWeights: Sendable {
     let attentionNorm: [Float]
-    let query, key, value, attentionOutput: WeightMatrix
+    let projection: QKVProjection
+    let attentionOutput: WeightMatrix
     let queryBias, keyBias, valueBias: [Float]?
+    /// Per-head RMSNorm weights of queries and keys (Qwen3, Gemma 3).
+    let queryNorm, keyNorm: [Float]?
+    /// RMSNorm weights applied to the attention output before the residual add (Gemma 3).
+    let postAttentionNorm: [Float]?
     let feedForwardNorm: [Float]
-    let gate, up, down: WeightMatrix
+    /// `nil` when `up` holds the gate rows too (Phi-3: gate rows first).
+    let gate: WeightMatrix?
+    let up, down: WeightMatrix
+    /// RMSNorm weights applied to the feed-forward output before the residual add (Gemma 3).
+    let postFeedForwardNorm: [Float]?
 }
 
 /// Every weight of a llama-family model, located in the mapped file and checked
@@ -18,6 +36,8 @@ struct TransformerWeights: Sendable {
     let layers: [LayerWeights]
     /// Divisors of the RoPE frequencies (Llama 3.1+), one per rotated pair.
     let ropeFrequencyFactors: [Float]?
+    /// Phi-3's divisors for contexts longer than the original one, and for the others.
+    let ropeFactorsLong, ropeFactorsShort: [Float]?
 
     init(file: GGUFFile, config: ModelConfig, names: ArchitectureTensors) throws(InferenceError) {
         let embedding = config.embeddingLength
@@ -54,27 +74,48 @@ struct TransformerWeights: Sendable {
         output = file.tensorsByName[names.output] == nil
             ? tokenEmbedding
             : try matrix(names.output, columns: embedding, rows: config.vocabularySize)
-        ropeFrequencyFactors = try optionalVector(names.ropeFrequencies, count: config.ropeDimensionCount / 2, required: false)
-        if let factors = ropeFrequencyFactors, let bad = factors.first(where: { !($0.isFinite && $0 > 0) }) {
-            throw .invalidTensorValues(tensor: names.ropeFrequencies, reason: "a frequency divisor is \(bad); each must be finite and positive")
+        func divisors(_ name: String, present: Bool) throws(InferenceError) -> [Float]? {
+            guard present, let factors = try optionalVector(name, count: config.ropeDimensionCount / 2, required: false) else {
+                return nil
+            }
+            if let bad = factors.first(where: { !($0.isFinite && $0 > 0) }) {
+                throw .invalidTensorValues(tensor: name, reason: "a frequency divisor is \(bad); each must be finite and positive")
+            }
+            return factors
         }
+        ropeFrequencyFactors = try divisors(names.ropeFrequencies, present: true)
+        ropeFactorsLong = try divisors(names.ropeFactorsLong, present: names.allowsLongRoPE)
+        ropeFactorsShort = try divisors(names.ropeFactorsShort, present: names.allowsLongRoPE)
 
+        let headDimension = config.headDimension
+        let feedForward = config.feedForwardLength
         var layers: [LayerWeights] = []
         layers.reserveCapacity(config.blockCount)
         for layer in 0..<config.blockCount {
+            let projection: QKVProjection
+            if names.allowsFusedQKV, file.tensorsByName[names.fusedQKV(layer)] != nil {
+                projection = .fused(try matrix(names.fusedQKV(layer), columns: embedding, rows: queryWidth + 2 * keyValueWidth))
+            } else {
+                projection = .separate(
+                    query: try matrix(names.query(layer), columns: embedding, rows: queryWidth),
+                    key: try matrix(names.key(layer), columns: embedding, rows: keyValueWidth),
+                    value: try matrix(names.value(layer), columns: embedding, rows: keyValueWidth))
+            }
             layers.append(LayerWeights(
                 attentionNorm: try vector(names.attentionNorm(layer), count: embedding),
-                query: try matrix(names.query(layer), columns: embedding, rows: queryWidth),
-                key: try matrix(names.key(layer), columns: embedding, rows: keyValueWidth),
-                value: try matrix(names.value(layer), columns: embedding, rows: keyValueWidth),
+                projection: projection,
                 attentionOutput: try matrix(names.attentionOutput(layer), columns: queryWidth, rows: embedding),
                 queryBias: try optionalVector(names.queryBias(layer), count: queryWidth, required: names.requiresQKVBias),
                 keyBias: try optionalVector(names.keyBias(layer), count: keyValueWidth, required: names.requiresQKVBias),
                 valueBias: try optionalVector(names.valueBias(layer), count: keyValueWidth, required: names.requiresQKVBias),
+                queryNorm: names.hasQKNorm ? try vector(names.queryNorm(layer), count: headDimension) : nil,
+                keyNorm: names.hasQKNorm ? try vector(names.keyNorm(layer), count: headDimension) : nil,
+                postAttentionNorm: names.hasPostNorms ? try vector(names.postAttentionNorm(layer), count: embedding) : nil,
                 feedForwardNorm: try vector(names.feedForwardNorm(layer), count: embedding),
-                gate: try matrix(names.gate(layer), columns: embedding, rows: config.feedForwardLength),
-                up: try matrix(names.up(layer), columns: embedding, rows: config.feedForwardLength),
-                down: try matrix(names.down(layer), columns: config.feedForwardLength, rows: embedding)))
+                gate: names.fusedGateUp ? nil : try matrix(names.gate(layer), columns: embedding, rows: feedForward),
+                up: try matrix(names.up(layer), columns: embedding, rows: (names.fusedGateUp ? 2 : 1) * feedForward),
+                down: try matrix(names.down(layer), columns: feedForward, rows: embedding),
+                postFeedForwardNorm: names.hasPostNorms ? try vector(names.postFeedForwardNorm(layer), count: embedding) : nil))
         }
         self.layers = layers
     }
