@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "MCPBridge",
             dependencies: [
-                "Agent", "AgentTools", .product(name: "MCP", package: "swift-sdk"),
+                "Agent", "AgentTools", "APIServer", .product(name: "MCP", package: "swift-sdk"),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ]),

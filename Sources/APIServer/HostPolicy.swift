@@ -13,13 +13,17 @@ import Foundation
 /// - `Origin`, when sent, must be the server's own (`http://` or `https://` and the
 ///   request's `Host`) or one given by `--cors`.
 /// - A POST body must be declared `application/json`.
-struct HostPolicy: Sendable {
+///
+/// `ponder mcp --http` answers by the same rules.
+public struct HostPolicy: Sendable {
     /// Names answered: lowercased, without a port or trailing dot; IPv6 in brackets.
-    let hostNames: Set<String>
+    public let hostNames: Set<String>
     /// `--allowed-host '*'`: any `Host`.
-    let anyHost: Bool
+    public let anyHost: Bool
     /// Web origins allowed to call from a browser, lowercased, without a trailing `/`.
-    let corsOrigins: Set<String>
+    public let corsOrigins: Set<String>
+    /// The command whose flags a refusal names (`ponder serve`, `ponder mcp`).
+    let command: String
 
     static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
 
@@ -27,12 +31,21 @@ struct HostPolicy: Sendable {
 
     /// What a request may do: go on (with the CORS origin to answer, if any), or be
     /// refused with `error`.
-    enum Verdict: Equatable {
+    public enum Verdict: Equatable, Sendable {
+        /// The request goes on; `corsOrigin` is the `--cors` origin to answer, if any.
         case allowed(corsOrigin: String?)
+        /// The request is refused: the status and what to change.
         case refused(APIError)
     }
 
-    init(bindAddress: String, allowedHosts: [String] = [], corsOrigins: [String] = [], machineNames: () -> [String] = MachineNames.current) {
+    /// The rules for a server bound to `bindAddress`, with `--allowed-host` and `--cors`
+    /// values; `command` is named in refusals; `machineNames` are this machine's names
+    /// and addresses, for a bind to every interface.
+    public init(
+        bindAddress: String, allowedHosts: [String] = [], corsOrigins: [String] = [], command: String = "ponder serve",
+        machineNames: () -> [String] = MachineNames.current
+    ) {
+        self.command = command
         var names = Set(allowedHosts.map(Self.normalizedName))
         anyHost = names.remove("*") != nil
         let bind = Self.normalizedName(bindAddress)
@@ -58,7 +71,7 @@ struct HostPolicy: Sendable {
 
     /// Checks a request's `Host` (its authority; `extraHostFields` counts further
     /// `Host` headers) and `Origin`.
-    func check(authority: String?, extraHostFields: Int = 0, origin: String?) -> Verdict {
+    public func check(authority: String?, extraHostFields: Int = 0, origin: String?) -> Verdict {
         guard let authority, !authority.isEmpty else {
             return .refused(.invalid("the request has no Host header", param: nil, code: "missing_host"))
         }
@@ -69,7 +82,7 @@ struct HostPolicy: Sendable {
         guard anyHost || hostNames.contains(name) else {
             return .refused(APIError(
                 status: 403, type: "invalid_request_error",
-                message: "this server does not answer to the host name '\(name)' (ponder serve --allowed-host NAME adds one)",
+                message: "this server does not answer to the host name '\(name)' (\(command) --allowed-host NAME adds one)",
                 code: "host_not_allowed"))
         }
         guard let origin else { return .allowed(corsOrigin: nil) }
@@ -79,7 +92,7 @@ struct HostPolicy: Sendable {
         if corsOrigins.contains(normalized) { return .allowed(corsOrigin: normalized) }
         return .refused(APIError(
             status: 403, type: "invalid_request_error",
-            message: "requests from the web origin '\(origin)' are not allowed (ponder serve --cors ORIGIN allows one)",
+            message: "requests from the web origin '\(origin)' are not allowed (\(command) --cors ORIGIN allows one)",
             code: "origin_not_allowed"))
     }
 
@@ -112,7 +125,8 @@ struct HostPolicy: Sendable {
         return name
     }
 
-    static func normalizedOrigin(_ origin: String) -> String {
+    /// An origin as compared: lowercased, without a trailing `/`.
+    public static func normalizedOrigin(_ origin: String) -> String {
         var origin = origin.trimmingCharacters(in: .whitespaces).lowercased()
         while origin.hasSuffix("/") { origin.removeLast() }
         return origin
@@ -131,8 +145,9 @@ struct HostPolicy: Sendable {
 
 /// This machine's names, for a server bound to every interface: its host name and
 /// the addresses of its network interfaces.
-enum MachineNames {
-    static func current() -> [String] {
+public enum MachineNames {
+    /// The host name and the interfaces' addresses.
+    public static func current() -> [String] {
         var names: [String] = []
         var buffer = [CChar](repeating: 0, count: 256)
         if gethostname(&buffer, buffer.count - 1) == 0 {
