@@ -4,6 +4,6 @@ import MCP
 public enum MCPBridgeInfo {
     /// The name Ponder gives itself in MCP `initialize` exchanges.
     public static let implementationName = "ponder"
-    /// The version it announces (the `ponder` command's).
+    /// The version it announces, which `ponder --version` prints too.
     public static let version = "0.1.0"
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MCPBridge
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ struct Ponder: AsyncParsableCommand {
             default model installed by tools/setup (SmolLM2-135M-Instruct, Q4_1).
             Exit codes: 0 ok, 1 runtime error, 2 usage error.
             """,
-        version: "0.1.0",
+        version: MCPBridgeInfo.version,
         subcommands: [
             AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
             TokenizeCommand.self, RenderCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self,
