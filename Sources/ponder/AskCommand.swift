@@ -53,12 +53,20 @@ struct AskCommand: AsyncParsableCommand {
             let servers = try await agent.mcp.connect()
             let answer: AgentAnswer
             let display = AnswerDisplay(writesAnswer: !json)
+            var signals: ExitOnSignals?
             do {
                 let assistant = try agent.assistant(model: model, extraTools: servers.tools)
+                if !servers.connections.isEmpty {
+                    // Ctrl-C stays deliberate mode's own (its first asks for the best so far).
+                    let deliberate = assistant.deliberation.budget(for: text) != nil
+                    signals = ExitOnSignals([SIGTERM, SIGHUP] + (deliberate ? [] : [SIGINT]))
+                }
                 answer = try await self.answer(text, assistant: assistant, display: display)
                 await assistant.close()
+                signals?.cancel()
                 await servers.close()
             } catch {
+                signals?.cancel()
                 await servers.close()
                 throw error
             }

@@ -24,6 +24,9 @@ struct ChatCommand: AsyncParsableCommand {
         try await reportingErrors {
             let model = try agent.loadModel()
             let servers = try await agent.mcp.connect()
+            // Ctrl-C is the chat's own (twice quits, through exit).
+            let signals = servers.connections.isEmpty ? nil : ExitOnSignals([SIGTERM, SIGHUP])
+            defer { signals?.cancel() }
             let assistant: Assistant
             do {
                 assistant = try agent.assistant(model: model, extraTools: servers.tools)

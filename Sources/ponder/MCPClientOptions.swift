@@ -1,6 +1,8 @@
 import Agent
 import AgentTools
 import ArgumentParser
+import Dispatch
+import Foundation
 import MCPBridge
 
 /// `--mcp "COMMAND ARGS"` and `--mcp-url URL` (both repeatable) and the call timeout,
@@ -64,4 +66,31 @@ func adding(_ tools: [any Tool], to toolbox: Toolbox) -> Toolbox {
     var toolbox = toolbox
     for tool in tools.reversed() { toolbox.add(tool) }
     return toolbox
+}
+
+/// While MCP servers run, these signals end Ponder with `exit` (status 128 + the
+/// signal) instead of killing it outright, so that the servers are ended at exit
+/// (a server busy in a call would outlive a killed Ponder). `cancel()` restores
+/// the default handling.
+final class ExitOnSignals: @unchecked Sendable {
+    private let signals: [Int32]
+    private let sources: [any DispatchSourceSignal]
+
+    /// Watches `signals`.
+    init(_ signals: [Int32]) {
+        self.signals = signals
+        sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { exit(128 + number) }
+            source.resume()
+            return source
+        }
+    }
+
+    /// Stops watching; the signals act as before.
+    func cancel() {
+        for source in sources { source.cancel() }
+        for number in signals { signal(number, SIG_DFL) }
+    }
 }

@@ -174,6 +174,8 @@ struct MCPToolCommand: AsyncParsableCommand {
         try await reportingErrors {
             let endpoint = try server.map { try MCPServerEndpoint.command(line: $0) } ?? MCPServerEndpoint.url(url ?? "")
             let servers = try await MCPServerSet.connect([endpoint], settings: MCPClientSettings(callTimeout: .milliseconds(Int(timeout * 1000))))
+            let signals = ExitOnSignals([SIGTERM, SIGHUP, SIGINT])
+            defer { signals.cancel() }
             do {
                 if list {
                     print(Self.listing(servers.tools))

@@ -230,7 +230,7 @@ final class EndRecord: Sendable {
 }
 
 /// The servers still running, so that they are ended when Ponder exits however it
-/// exits normally (`exit()` included): each gets SIGTERM at exit.
+/// exits normally (`exit()` included): each gets SIGTERM at exit, then SIGKILL.
 final class ServerProcessRegistry: Sendable {
     static let shared = ServerProcessRegistry()
     private let running = Mutex<Set<Int32>>([])
@@ -247,8 +247,19 @@ final class ServerProcessRegistry: Sendable {
         running.withLock { _ = $0.remove(pid) }
     }
 
-    /// SIGTERM to every server still running (their input closes with Ponder too).
+    /// Ends every server still running: SIGTERM to its process group, then, for those
+    /// still there after `exitGrace`, SIGKILL. Blocks (it runs as Ponder exits).
     func terminateAll() {
-        for pid in running.withLock({ $0 }) { Glibc.kill(-pid, SIGTERM) }
+        let groups = running.withLock { $0 }
+        guard !groups.isEmpty else { return }
+        for pid in groups { Glibc.kill(-pid, SIGTERM) }
+        let end = ContinuousClock.now + Self.exitGrace
+        while ContinuousClock.now < end, groups.contains(where: { Glibc.kill(-$0, 0) == 0 }) {
+            usleep(20_000)
+        }
+        for pid in groups { Glibc.kill(-pid, SIGKILL) }
     }
+
+    /// How long servers get to exit after SIGTERM when Ponder exits.
+    static let exitGrace = Duration.seconds(1)
 }
