@@ -161,6 +161,27 @@ struct MCPClientServerProcessTests {
         #expect(unclosed.status != 0 && unclosed.status != 1 && unclosed.standardError.contains("a single quote is not closed"), "\(unclosed.combined)")
     }
 
+    @Test("a server busy in a call is ended when Ponder gets SIGTERM or SIGINT", arguments: [SIGTERM, SIGINT])
+    func killedPonderEndsItsServers(signal: Int32) async throws {
+        let tag = UUID().uuidString
+        let ponder = Process()
+        ponder.executableURL = URL(fileURLWithPath: ClientTestSupport.ponder)
+        ponder.arguments = ["tool", "mcp", "--server", ClientTestSupport.serverCommand("misbehaving_server.py", tag: tag), "hang", "{}", "--timeout", "120"]
+        ponder.standardOutput = FileHandle.nullDevice
+        ponder.standardError = FileHandle.nullDevice
+        ponder.standardInput = FileHandle.nullDevice
+        try ponder.run()
+        defer { if ponder.isRunning { kill(ponder.processIdentifier, SIGKILL) } }
+        // Wait until the server runs and the call is on its way.
+        for _ in 0..<200 where ClientTestSupport.processes(containing: tag).count < 2 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(ClientTestSupport.processes(containing: tag).count == 2)
+        kill(ponder.processIdentifier, signal)
+        #expect(await ClientTestSupport.noProcessLeft(tagged: tag), "left: \(ClientTestSupport.processes(containing: tag))")
+    }
+
     /// `ponder ask --json --mcp <units server> QUESTION` with the default model (greedy): the object it prints.
     private func ask(_ question: String, tag: String) async throws -> [String: Any] {
         let output = try await ClientTestSupport.runPonder(
