@@ -40,17 +40,23 @@ struct ArchitectureTensors: Sendable {
     var defaultSlidingWindowPattern: Int? = nil
     /// Whether per-layer Phi-3 long/short RoPE factors may be present.
     var allowsLongRoPE = false
+    /// Whether queries are multiplied by the attention scale before they meet the
+    /// keys (Phi-3, Gemma 3: the product is then rounded to a half), rather than
+    /// the scores after.
+    var scalesQueries = false
 
     static func forArchitecture(_ name: String) -> ArchitectureTensors? {
         switch name {
         case "llama": return ArchitectureTensors(ropeStyle: .interleaved)
         case "qwen2": return ArchitectureTensors(ropeStyle: .neox, requiresQKVBias: true)
         case "qwen3": return ArchitectureTensors(ropeStyle: .neox, hasQKNorm: true)
-        case "phi3": return ArchitectureTensors(ropeStyle: .neox, allowsFusedQKV: true, fusedGateUp: true, allowsLongRoPE: true)
+        case "phi3":
+            return ArchitectureTensors(
+                ropeStyle: .neox, allowsFusedQKV: true, fusedGateUp: true, allowsLongRoPE: true, scalesQueries: true)
         case "gemma3":
             return ArchitectureTensors(
                 ropeStyle: .neox, hasQKNorm: true, hasPostNorms: true, activation: .geluTanh, scalesEmbedding: true,
-                defaultSlidingWindowPattern: 6)
+                defaultSlidingWindowPattern: 6, scalesQueries: true)
         default: return nil
         }
     }

@@ -87,7 +87,7 @@ extension Transformer {
         let width = cache.keyValueWidth
         let queryWidth = config.headCount * headDimension
         let group = config.headCount / config.headCountKV
-        let scale = attentionScale
+        let scale: Float = names.scalesQueries ? 1 : attentionScale
         let keys = UnsafeMutablePointer<UInt16>.allocate(capacity: window * width)
         let values = UnsafeMutablePointer<UInt16>.allocate(capacity: window * width)
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: window)

@@ -155,6 +155,7 @@ public final class Transformer: @unchecked Sendable {
             let layerRope = isLocal ? localRope : rope
             layerRope.apply(to: q, heads: config.headCount, headDimension: headDimension, style: ropeStyle)
             layerRope.apply(to: k, heads: config.headCountKV, headDimension: headDimension, style: ropeStyle)
+            if names.scalesQueries { Self.scale(q, by: attentionScale, count: count * queryWidth) }
             for t in 0..<count {
                 ck_fp32_to_fp16_row(k + t * keyValueWidth, cache.keys(layer: index, position: firstPosition + t), Int64(keyValueWidth))
                 ck_fp32_to_fp16_row(v + t * keyValueWidth, cache.values(layer: index, position: firstPosition + t), Int64(keyValueWidth))
@@ -214,7 +215,7 @@ public final class Transformer: @unchecked Sendable {
         queries: UnsafeMutablePointer<Float>, layer: Int, cache: KVCache, firstPosition: Int, tokens: Int,
         into output: UnsafeMutablePointer<Float>
     ) {
-        let scale = attentionScale
+        let scale = names.scalesQueries ? 1 : attentionScale
         let pages = cache.pagePointers(layer: layer, positions: firstPosition + tokens)
         ComputePool.shared.withPool { pool in
             ck_pool_attention(
