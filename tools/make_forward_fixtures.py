@@ -19,7 +19,11 @@ Outputs (all in --out, by default Tests/InferenceTests/Fixtures/forward):
       F32 and quantized by llama.cpp: tiny-llama (1 layer, separate output
       matrix) in F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K_M, Q5_K_M
       and Q6_K; tiny-llama-tied (2 layers, tied embeddings) in Q4_0 and
-      Q4_K_M; tiny-qwen2 (1 layer, tied, QKV biases) in F16, Q8_0 and Q4_K_M.
+      Q4_K_M; tiny-qwen2 (1 layer, tied, QKV biases) in F16, Q8_0 and Q4_K_M;
+      and, in Q4_K_M only, tiny-qwen3 (QK-norm), tiny-phi3 (fused QKV and
+      gate|up), tiny-phi3-longrope (long/short RoPE factors, attention
+      factor) and tiny-gemma3 (QK-norm, post-norms, GeGLU, a sliding-window
+      and a global layer).
   tiny-*.logits.json
       For each of those files: the logits llama.cpp computes at every position
       of two fixed token sequences, plus an exact float64 forward pass of the
@@ -101,6 +105,12 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="generate only this part (repeatable): dequant (dequant-blocks.json), "
         "tiny (tiny models and their logits), smollm2 (needs --model)",
     )
+    parser.add_argument(
+        "--tiny",
+        action="append",
+        metavar="NAME",
+        help="with the tiny part, only this tiny model (repeatable), e.g. tiny-qwen3",
+    )
     args = parser.parse_args(argv)
     args.parts = args.only or list(PARTS)
     if "smollm2" in args.parts and not args.model.is_file():
@@ -124,7 +134,7 @@ def main(argv: Sequence[str]) -> int:
     if "tiny" in args.parts:
         scratch = Path(tempfile.mkdtemp(prefix="ponder-forward-"))
         try:
-            build_tiny_fixtures(out, scratch)
+            build_tiny_fixtures(out, scratch, args.tiny)
         finally:
             shutil.rmtree(scratch)
 

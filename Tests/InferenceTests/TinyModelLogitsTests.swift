@@ -2,7 +2,8 @@ import Foundation
 import Testing
 @testable import Inference
 
-/// Tiny random-weight models (llama and qwen2, every tensor type, made by
+/// Tiny random-weight models (llama and qwen2 in every tensor type; qwen3, phi3 with
+/// and without long-context RoPE, and gemma3 in a few; made by
 /// `tools/make-forward-fixtures` and quantized by llama.cpp): logits of whole token
 /// sequences compared with llama.cpp's.
 struct TinyModelLogitsTests {
@@ -23,6 +24,7 @@ struct TinyModelLogitsTests {
         "tiny-llama-f32", "tiny-llama-f16", "tiny-llama-bf16", "tiny-llama-q8_0", "tiny-llama-q4_0", "tiny-llama-q4_1",
         "tiny-llama-q5_0", "tiny-llama-q5_1", "tiny-llama-q4_k_m", "tiny-llama-q5_k_m", "tiny-llama-q6_k",
         "tiny-llama-tied-q4_0", "tiny-llama-tied-q4_k_m", "tiny-qwen2-f16", "tiny-qwen2-q8_0", "tiny-qwen2-q4_k_m",
+        "tiny-qwen3-q4_k_m", "tiny-phi3-q4_k_m", "tiny-phi3-longrope-q4_k_m", "tiny-gemma3-q4_k_m",
     ]
 
     static func floats(_ base64: String) -> [Float] {
@@ -42,6 +44,11 @@ struct TinyModelLogitsTests {
     /// Share of positions that must agree to 1e-3 (bit-level agreement but for
     /// summation order).
     static let agreeingShare = 0.5
+    /// Gemma 3 rounds at more points (QK-norm, post-norms, queries scaled before
+    /// they become halves) and its logits spread over ±45 (the √d embedding scale),
+    /// so one K/V value rounded the other way in the global layer moves every later
+    /// position by ~0.1: agreement to 1e-3 holds at fewer positions.
+    static let gemmaAgreeingShare = 0.3
     /// Float models have no 8-bit activations to round, only halves and summation
     /// order: they agree to 0.06 everywhere (bfloat16 activations have 8-bit mantissas).
     static let floatTolerance: Float = 0.06
@@ -64,7 +71,8 @@ struct TinyModelLogitsTests {
             let agreeing = run.tokens.indices.filter { position in
                 (0..<vocabulary).allSatisfy { abs(logits[position * vocabulary + $0] - expected[position * vocabulary + $0]) <= 1e-3 }
             }
-            #expect(Double(agreeing.count) >= Self.agreeingShare * Double(run.tokens.count),
+            let share = name.hasPrefix("tiny-gemma3") ? Self.gemmaAgreeingShare : Self.agreeingShare
+            #expect(Double(agreeing.count) >= share * Double(run.tokens.count),
                     "\(name): only \(agreeing.count) of \(run.tokens.count) positions agree to 1e-3")
             for position in run.tokens.indices {
                 let row = Array(logits[(position * vocabulary)..<((position + 1) * vocabulary)])
