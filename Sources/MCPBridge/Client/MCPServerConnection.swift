@@ -75,9 +75,6 @@ public final class MCPServerConnection: Sendable {
     private let process: ServerProcess?
     private let closed = Atomic<Bool>(false)
 
-    /// The version Ponder's client announces in `initialize`.
-    static let clientVersion = "1.0"
-
     private init(endpoint: MCPServerEndpoint, tools: [MCP.Tool], settings: MCPClientSettings, client: Client, process: ServerProcess?) {
         self.endpoint = endpoint
         self.tools = tools
@@ -97,7 +94,7 @@ public final class MCPServerConnection: Sendable {
     /// Starts (for a command) and initialises the server at `endpoint` and lists its
     /// tools, within `settings.handshakeTimeout`.
     public static func connect(_ endpoint: MCPServerEndpoint, settings: MCPClientSettings = MCPClientSettings()) async throws -> MCPServerConnection {
-        let client = Client(name: MCPBridgeInfo.implementationName, version: Self.clientVersion)
+        let client = Client(name: MCPBridgeInfo.implementationName, version: MCPBridgeInfo.version)
         let process: ServerProcess?
         let transport: any Transport
         switch endpoint {
