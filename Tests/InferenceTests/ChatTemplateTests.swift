@@ -57,6 +57,9 @@ struct ChatTemplateTests {
         #expect(template.family == .chatML)
         #expect(template.defaultSystemMessage == "You are a helpful AI assistant named SmolLM, trained by Hugging Face")
         #expect(!template.rendersBeginOfSequence)
+        // No messages: the fixed start a prompt cache keeps, the default system turn.
+        #expect(template.render([], addGenerationPrompt: false)
+            == "<|im_start|>system\nYou are a helpful AI assistant named SmolLM, trained by Hugging Face<|im_end|>\n")
         let prompt = template.render([ChatMessage(role: .user, content: "What is 24 × 78?")])
         #expect(prompt == """
             <|im_start|>system

@@ -112,7 +112,12 @@ public struct ChatTemplate: Sendable {
 
     /// The prompt for `messages`; with `addGenerationPrompt` it ends where the
     /// assistant's reply begins.
+    ///
+    /// No messages render as the format's fixed start (a default system turn), which a
+    /// prompt cache keeps: a template program prints nothing for them, so a recognised
+    /// family writes it.
     public func render(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) -> String {
+        if messages.isEmpty, family != .generic { return renderFamily(messages, addGenerationPrompt: addGenerationPrompt) }
         if let rendered = try? renderProgram(messages, addGenerationPrompt: addGenerationPrompt) { return rendered }
         return renderFamily(messages, addGenerationPrompt: addGenerationPrompt)
     }
