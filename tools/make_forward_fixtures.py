@@ -28,6 +28,9 @@ Outputs (all in --out, by default Tests/InferenceTests/Fixtures/forward):
       For each of those files: the logits llama.cpp computes at every position
       of two fixed token sequences, plus an exact float64 forward pass of the
       same weights, and the tensor types llama.cpp's quantizer chose.
+  gemma3-270m-q4_k_m.logits.json
+      The same records for Gemma 3 270M (Q4_K_M, from tools/fetch-gemma3-270m):
+      three raw prompts and two chat turns; made when the model is present.
   smollm2-q4_1.logits.json, smollm2-q8_0.logits.json, smollm2-q4_k_m.logits.json
       Teacher-forced top-40 / subset / summary logits and 32 greedy steps for
       six prompts on the default model and on two copies requantized from it.
@@ -63,6 +66,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from fixtures.gemma3_logits import build_gemma3_fixture
 from fixtures.json_layout import write_nested_json
 from fixtures.output import log
 from fixtures.quant_blocks import dequant_fixture
@@ -72,7 +76,8 @@ from fixtures.tiny_logits import build_tiny_fixtures
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "Tests" / "InferenceTests" / "Fixtures" / "forward"
 DEFAULT_MODEL = REPO_ROOT / "models" / "SmolLM2-135M-Instruct.Q4_1.gguf"
-PARTS = ("dequant", "tiny", "smollm2")
+DEFAULT_GEMMA3 = REPO_ROOT / "models" / "gemma-3-270m-q4_k_m.gguf"
+PARTS = ("dequant", "tiny", "smollm2", "gemma3")
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -106,13 +111,21 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         "tiny (tiny models and their logits), smollm2 (needs --model)",
     )
     parser.add_argument(
+        "--gemma3-model",
+        type=Path,
+        default=DEFAULT_GEMMA3,
+        metavar="PATH",
+        help="Gemma 3 270M Q4_K_M as assembled by tools/fetch-gemma3-270m "
+        "(default: models/gemma-3-270m-q4_k_m.gguf in the repository)",
+    )
+    parser.add_argument(
         "--tiny",
         action="append",
         metavar="NAME",
         help="with the tiny part, only this tiny model (repeatable), e.g. tiny-qwen3",
     )
     args = parser.parse_args(argv)
-    args.parts = args.only or list(PARTS)
+    args.parts = args.only or [part for part in PARTS if part != "gemma3" or args.gemma3_model.is_file()]
     if "smollm2" in args.parts and not args.model.is_file():
         parser.error(f"model not found: {args.model} (run tools/setup, or pass --only dequant --only tiny)")
     return args
@@ -140,6 +153,12 @@ def main(argv: Sequence[str]) -> int:
 
     if "smollm2" in args.parts:
         build_smollm2_fixtures(args.model.resolve(), out)
+
+    if "gemma3" in args.parts:
+        if not args.gemma3_model.is_file():
+            log(f"model not found: {args.gemma3_model} (run tools/fetch-gemma3-270m)")
+            return 1
+        build_gemma3_fixture(args.gemma3_model.resolve(), out)
 
     log(f"done in {time.monotonic() - started:.0f} s")
     return 0
