@@ -27,7 +27,12 @@ struct ModelOptions: ParsableArguments {
     func load(threads: Int?, contextLength: Int? = nil, promptCache: PromptCache? = nil) throws -> LoadedModel {
         if let threads { Engine.setThreadCount(threads) }
         let path = try resolvePath()
-        return LoadedModel(model: try Model(path: path), path: path, contextLength: contextLength, promptCache: promptCache)
+        let model = try Model(path: path)
+        if model.chatTemplate.programProblem != nil {
+            // The prompts are still right for plain conversations; the user should know why.
+            printError("warning: " + RenderCommand.rejection(model.chatTemplate))
+        }
+        return LoadedModel(model: model, path: path, contextLength: contextLength, promptCache: promptCache)
     }
 }
 

@@ -80,4 +80,18 @@ struct RenderCommandTests {
         #expect(refused.status == 1)
         #expect(refused.standardError.contains("the template refused the conversation: a system message must come first"))
     }
+
+    @Test("a model whose template the interpreter rejects warns, naming the construct, and still runs")
+    func rejectedTemplateWarns() async throws {
+        let template = Array("{% include 'turns.jinja' %}{% for message in messages %}<|im_start|>{{ message.content }}{% endfor %}".utf8)
+        let bytes = try HostileModelFileFuzzTests.tinyLlama().bytes(
+            setting: "tokenizer.chat_template", type: 8, payload: HostileValue.littleEndian(UInt64(template.count)) + template)
+        let path = try temporaryFile("template.gguf", "")
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let result = try await CommandLineTests.run(["generate", "--chat", "--model", path, "--prompt", "hi", "-n", "2"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardError.contains(
+            "warning: template line 1 uses {% include %}, which Ponder's Jinja interpreter does not support; Ponder renders this model's prompts as the chatml family instead"),
+            "\(result.standardError)")
+    }
 }
