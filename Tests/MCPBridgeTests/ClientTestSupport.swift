@@ -7,19 +7,10 @@ import Testing
 /// SDK's, and one written by hand) and the built `ponder`. Waits happen on threads of
 /// their own; every child is killed at its timeout.
 enum ClientTestSupport {
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// The `ponder` binary beside the test bundle.
-    static var ponder: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("ponder").path
-    }
-
-    /// The default model.
-    static var model: String { repositoryRoot.appendingPathComponent("models/SmolLM2-135M-Instruct.Q4_1.gguf").path }
-
-    /// The Python with the `mcp` SDK (tools/install-test-sdks).
-    static var python: String { repositoryRoot.appendingPathComponent(".venv-serve/bin/python").path }
+    static var repositoryRoot: URL { MCPTestSupport.repositoryRoot }
+    static var ponder: String { MCPTestSupport.ponder }
+    static var model: String { MCPTestSupport.model }
+    static var python: String { MCPTestSupport.python }
 
     /// The command line of a server script, tagged so its process can be found.
     static func serverCommand(_ script: String, tag: String = UUID().uuidString) -> String {
@@ -53,47 +44,9 @@ enum ClientTestSupport {
         }
     }
 
-    /// How a finished program ended and what it wrote.
-    struct Output: Sendable {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
-        var combined: String { standardOutput + "\n--- stderr ---\n" + standardError }
-    }
-
     /// Runs `ponder` with `arguments` in the repository, killing it after `timeout` seconds.
-    static func runPonder(_ arguments: [String], timeout: Double = 300) async throws -> Output {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ponder)
-        process.arguments = arguments
-        process.currentDirectoryURL = repositoryRoot
-        var environment = ProcessInfo.processInfo.environment
-        environment.removeValue(forKey: "PONDER_MODEL")
-        process.environment = environment
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let killer = DispatchWorkItem { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-        let (out, err) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Data), Never>) in
-            Thread.detachNewThread {
-                let errorData = Mutex(Data())
-                let errorDone = DispatchSemaphore(value: 0)
-                Thread.detachNewThread {
-                    let data = error.fileHandleForReading.readDataToEndOfFile()
-                    errorData.withLock { $0 = data }
-                    errorDone.signal()
-                }
-                let out = output.fileHandleForReading.readDataToEndOfFile()
-                errorDone.wait()
-                process.waitUntilExit()
-                continuation.resume(returning: (out, errorData.withLock { $0 }))
-            }
-        }
-        killer.cancel()
-        return Output(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self), standardError: String(decoding: err, as: UTF8.self))
+    static func runPonder(_ arguments: [String], timeout: Double = 300) async throws -> MCPTestSupport.Output {
+        try await MCPTestSupport.run(ponder, arguments, timeout: timeout)
     }
 
     /// A free loopback port (bound and released: a server started next can take it).
