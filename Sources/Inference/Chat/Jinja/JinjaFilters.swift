@@ -3,7 +3,7 @@ extension JinjaInterpreter {
     func applyFilter(_ name: String, to value: JinjaValue, _ arguments: JinjaArguments, line: Int) throws -> JinjaValue {
         // As in jinja2, an undefined value prints as "" and iterates as nothing; the
         // filters that go through a sequence take any false value (None) as empty.
-        func text() throws -> String { try printed(value, line: line) }
+        func text() -> String { value.pythonString }
         func items() throws -> [JinjaValue] {
             if ["map", "select", "reject", "selectattr", "rejectattr"].contains(name), !value.isTruthy { return [] }
             return try iterated(value, line: line)
@@ -17,9 +17,9 @@ extension JinjaInterpreter {
             return .string(try json(value, arguments, line: line))
         case "trim":
             guard let characters = arguments.value(0, "chars"), case .string(let set) = characters else {
-                return .string(try text().trimmingWhitespace())
+                return .string(text().trimmingWhitespace())
             }
-            return .string(JinjaMethods.strip(try text(), characters: set, leading: true, trailing: true))
+            return .string(JinjaMethods.strip(text(), characters: set, leading: true, trailing: true))
         case "length", "count":
             switch value {
             case .string(let text): return .int(text.count)
@@ -40,14 +40,14 @@ extension JinjaInterpreter {
             if let attribute = arguments.value(1, "attribute") {
                 parts = try parts.map { try item(attribute, of: $0, line: line) }
             }
-            return .string(try parts.map { try printed($0, line: line) }.joined(separator: separator))
-        case "lower": return .string(try text().lowercased())
-        case "upper": return .string(try text().uppercased())
-        case "capitalize": return .string(JinjaMethods.capitalized(try text()))
-        case "title": return .string(JinjaMethods.titled(try text()))
+            return .string(parts.map(\.pythonString).joined(separator: separator))
+        case "lower": return .string(text().lowercased())
+        case "upper": return .string(text().uppercased())
+        case "capitalize": return .string(JinjaMethods.capitalized(text()))
+        case "title": return .string(JinjaMethods.titled(text()))
         case "string": return .string(value.pythonString)
         case "safe", "e", "escape", "forceescape":
-            return name == "safe" ? value : .string(JinjaMethods.escapedHTML(try text()))
+            return name == "safe" ? value : .string(JinjaMethods.escapedHTML(text()))
         case "first":
             return try items().first ?? .undefined("the sequence is empty")
         case "last":
@@ -82,9 +82,9 @@ extension JinjaInterpreter {
             guard let old = arguments.value(0, "old"), let new = arguments.value(1, "new") else {
                 throw JinjaError.render("replace needs the old and new text", line: line)
             }
-            return .string(try text().replacingOccurrences(of: old.pythonString, with: new.pythonString))
+            return .string(text().replacingOccurrences(of: old.pythonString, with: new.pythonString))
         case "indent":
-            return .string(try indented(try text(), arguments))
+            return .string(indented(text(), arguments))
         case "map":
             let list = try items()
             if let attribute = arguments.keywords.first(where: { $0.0 == "attribute" })?.1 {
@@ -124,7 +124,7 @@ extension JinjaInterpreter {
             }
             return best
         case "wordcount":
-            return .int(try text().split(whereSeparator: \.isWhitespace).count)
+            return .int(text().split(whereSeparator: \.isWhitespace).count)
         case "batch", "slice", "groupby", "xmlattr", "urlencode", "truncate", "wordwrap", "center", "format", "pprint", "striptags", "filesizeformat", "random", "attr":
             throw JinjaError.unsupported("the '\(name)' filter", line: line)
         default:
@@ -155,7 +155,7 @@ extension JinjaInterpreter {
     }
 
     /// `indent(width=4, first=False, blank=False)`.
-    private func indented(_ text: String, _ arguments: JinjaArguments) throws -> String {
+    private func indented(_ text: String, _ arguments: JinjaArguments) -> String {
         let width = arguments.value(0, "width")
         let prefix: String
         if case .string(let custom)? = width { prefix = custom } else { prefix = String(repeating: " ", count: Int(width?.numericValue ?? 4)) }

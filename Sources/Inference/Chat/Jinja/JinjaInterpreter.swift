@@ -25,8 +25,7 @@ enum JinjaFlow {
 public final class JinjaInterpreter {
     /// The functions every template sees (`range`, `namespace`, `raise_exception`, …).
     let globals: [String: JinjaValue]
-    /// Macros are values that close over the scope they were defined in; a render's
-    /// scopes are kept here so the macros' references stay valid.
+    /// What the nodes run so far printed (a block being captured prints into its own).
     private var output = ""
 
     init(globals: [String: JinjaValue]) { self.globals = globals }
@@ -63,7 +62,7 @@ public final class JinjaInterpreter {
             output += text
         case .output(let expression, let line):
             let value = try evaluate(expression, scope, line: line)
-            output += try printed(value, line: line)
+            output += value.pythonString
         case .ifChain(let branches, let otherwise, let line):
             for branch in branches where try evaluate(branch.condition, scope, line: line).isTruthy {
                 return try run(branch.body, scope)
@@ -83,23 +82,17 @@ public final class JinjaInterpreter {
             }
             let caller = makeMacro(JinjaMacro(name: "caller", parameters: parameters, body: body, line: line), scope: scope)
             arguments.keywords.append(("caller", .literal(caller)))
-            output += try printed(try evaluate(.call(callee, arguments), scope, line: line), line: line)
+            output += try evaluate(.call(callee, arguments), scope, line: line).pythonString
         case .filterBlock(let name, let arguments, let body, let line):
             let text = try capture(body, JinjaScope(parent: scope))
             let evaluated = try evaluateArguments(arguments, scope, line: line)
-            output += try printed(try applyFilter(name, to: .string(text), evaluated, line: line), line: line)
+            output += try applyFilter(name, to: .string(text), evaluated, line: line).pythonString
         case .breakLoop:
             return .breakLoop
         case .continueLoop:
             return .continueLoop
         }
         return .normal
-    }
-
-    /// What `{{ value }}` prints: Python's `str()`, nothing for undefined.
-    func printed(_ value: JinjaValue, line: Int) throws -> String {
-        if case .undefined = value { return "" }
-        return value.pythonString
     }
 
     private func assign(_ value: JinjaValue, to target: JinjaTarget, in scope: JinjaScope, line: Int) throws {

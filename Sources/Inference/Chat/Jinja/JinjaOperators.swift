@@ -8,7 +8,7 @@ extension JinjaInterpreter {
         }
         switch symbol {
         case "~":
-            return .string(try printed(left, line: line) + (try printed(right, line: line)))
+            return .string(left.pythonString + right.pythonString)
         case "==": return .bool(left.pythonEquals(right))
         case "!=": return .bool(!left.pythonEquals(right))
         case "<", ">", "<=", ">=":
@@ -126,7 +126,7 @@ extension JinjaInterpreter {
             guard !arguments.isEmpty else { throw JinjaError.render("not enough arguments for format string", line: line) }
             let value = arguments.removeFirst()
             switch conversion {
-            case "s": result += try printed(value, line: line)
+            case "s": result += value.pythonString
             case "r": result += value.pythonRepr
             case "d", "i": result += String(Int(value.numericValue ?? 0))
             case "f": result += String(format: "%f", value.numericValue ?? 0)
