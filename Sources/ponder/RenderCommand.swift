@@ -61,15 +61,13 @@ struct RenderCommand: ParsableCommand {
                 let (name, value) = try Self.variable(assignment)
                 context[name] = value
             }
-            guard let program = chatTemplate.program else {
+            guard chatTemplate.program != nil else {
                 throw CLIError.invalidInput(Self.rejection(chatTemplate))
             }
-            context["add_generation_prompt"] = .bool(addGenerationPrompt)
-            context["bos_token"] = .string(bos ?? chatTemplate.beginOfSequenceText)
-            context["eos_token"] = .string(eos ?? chatTemplate.endOfSequenceText)
             let rendered: String
             do {
-                rendered = try program.render(context)
+                rendered = try chatTemplate.renderProgram(
+                    variables: context, addGenerationPrompt: addGenerationPrompt, beginOfSequence: bos, endOfSequence: eos)
             } catch let error as JinjaError {
                 throw CLIError.invalidInput("\(error)")
             }

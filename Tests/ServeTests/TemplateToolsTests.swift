@@ -43,11 +43,7 @@ struct TemplateToolsTests {
         #expect(template.rendersHermesTools)
         let body = try JSONDecoder().decode(ChatCompletionRequest.self, from: Data(Self.request.utf8))
         let prompt = try ChatPrompt(body, prompts: ChatPromptTests.prompts, templateRendersTools: true)
-        var variables = try #require(prompt.templateVariables)
-        variables["add_generation_prompt"] = JinjaValue.bool(true)
-        variables["bos_token"] = JinjaValue.string("")
-        variables["eos_token"] = JinjaValue.string("<|im_end|>")
-        let rendered = try #require(template.program).render(variables)
+        let rendered = try template.renderProgram(variables: try #require(prompt.templateVariables), addGenerationPrompt: true)
         #expect(Array(rendered.unicodeScalars) == Array(expected.unicodeScalars))
         #expect(rendered.contains("<tool_call>\n{\"name\": \"calculator\", \"arguments\": {\"expression\": \"24*78\"}}\n</tool_call>"))
     }

@@ -11,17 +11,11 @@ extension ChatTemplate {
 
 extension Model {
     /// The prompt tokens of a conversation given as the template's own variables
-    /// (`messages` with `tool_calls` and tool turns, `tools`, …); `add_generation_prompt`,
-    /// `bos_token` and `eos_token` are filled in. Throws when the template program is
-    /// missing or refuses the conversation.
+    /// (`messages` with `tool_calls` and tool turns, `tools`, …), ending where the
+    /// assistant's reply begins. Throws when the template program is missing or refuses
+    /// the conversation.
     public func chatTokens(variables: [String: JinjaValue]) throws -> [TokenID] {
-        guard let program = chatTemplate.program else {
-            throw chatTemplate.programProblem ?? JinjaError.unsupported("a model without a chat template", line: 1)
-        }
-        var context = variables
-        context["add_generation_prompt"] = context["add_generation_prompt"] ?? .bool(true)
-        context["bos_token"] = .string(chatTemplate.beginOfSequenceText)
-        context["eos_token"] = .string(chatTemplate.endOfSequenceText)
-        return tokenizer.encode(try program.render(context), addSpecial: !chatTemplate.rendersBeginOfSequence, parseSpecial: true)
+        let prompt = try chatTemplate.renderProgram(variables: variables, addGenerationPrompt: true)
+        return tokenizer.encode(prompt, addSpecial: !chatTemplate.rendersBeginOfSequence, parseSpecial: true)
     }
 }

@@ -122,19 +122,25 @@ public struct ChatTemplate: Sendable {
         return renderFamily(messages, addGenerationPrompt: addGenerationPrompt)
     }
 
-    /// The template program's text for `messages`, with `extra` variables (`tools`,
-    /// `enable_thinking`, …); throws when there is no program or it fails (a template
-    /// may refuse a conversation with `raise_exception`).
+    /// The template program's text for `messages`; throws when there is no program or
+    /// it fails (a template may refuse a conversation with `raise_exception`).
+    public func renderProgram(_ messages: [ChatMessage], addGenerationPrompt: Bool) throws -> String {
+        let turns: [JinjaValue] = messages.map { .dict(JinjaDict([("role", .string($0.role.rawValue)), ("content", .string($0.content))])) }
+        return try renderProgram(variables: ["messages": .list(turns)], addGenerationPrompt: addGenerationPrompt)
+    }
+
+    /// The template program's text for the template's own `variables` (`messages` with
+    /// `tool_calls` and tool turns, `tools`, switches such as `enable_thinking`), with
+    /// `add_generation_prompt`, and `bos_token` and `eos_token` (the model's unless given).
     public func renderProgram(
-        _ messages: [ChatMessage], addGenerationPrompt: Bool, extra: [String: JinjaValue] = [:]
+        variables: [String: JinjaValue], addGenerationPrompt: Bool, beginOfSequence: String? = nil, endOfSequence: String? = nil
     ) throws -> String {
         guard let program else { throw programProblem ?? JinjaError.unsupported("an empty template", line: 1) }
-        var variables = extra
-        variables["messages"] = .list(messages.map { .dict(JinjaDict([("role", .string($0.role.rawValue)), ("content", .string($0.content))])) })
-        variables["add_generation_prompt"] = .bool(addGenerationPrompt)
-        variables["bos_token"] = .string(beginOfSequenceText)
-        variables["eos_token"] = .string(endOfSequenceText)
-        return try program.render(variables)
+        var context = variables
+        context["add_generation_prompt"] = .bool(addGenerationPrompt)
+        context["bos_token"] = .string(beginOfSequence ?? beginOfSequenceText)
+        context["eos_token"] = .string(endOfSequence ?? endOfSequenceText)
+        return try program.render(context)
     }
 
     /// The recognised family's rendering, written in Swift.
