@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "OpenAIAPI", targets: ["OpenAIAPI"]),
         .library(name: "RemoteModel", targets: ["RemoteModel"]),
         .library(name: "APIServer", targets: ["APIServer"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "ponder", targets: ["ponder"]),
     ],
     dependencies: [
@@ -38,6 +39,9 @@ let package = Package(
         // Hot loops in C: quantized dot products, dequantization.
         .target(name: "CKernels"),
         .target(name: "Inference", dependencies: ["CKernels"]),
+        // LoRA fine-tuning on the engine: forward and backward passes over frozen
+        // quantized weights, the training loop, adapter writing.
+        .target(name: "Training", dependencies: ["Inference", "CKernels"]),
         // libcurl, with typed wrappers for its variadic calls (the web fetcher's transport).
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // Debian's CPython, embedded by the Python tool's worker process.
@@ -114,6 +118,8 @@ let package = Package(
             dependencies: ["Inference", "CKernels"],
             exclude: ["Fixtures"]
         ),
+        // Gradient checks of every training op, the whole model, and the engine's logits.
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "CKernels"]),
         .testTarget(
             name: "AgentToolsTests",
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
