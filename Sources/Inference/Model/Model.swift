@@ -1,5 +1,6 @@
 /// A model ready to run: the mapped file, its hyper-parameters, tokenizer, chat
-/// template and transformer.
+/// template and transformer, with any LoRA adapters applied at inference (each
+/// changed matrix adds its low-rank product; the base weights stay as mapped).
 public final class Model: Sendable {
     /// The mapped GGUF file that holds the weights.
     public let file: GGUFFile
@@ -11,20 +12,26 @@ public final class Model: Sendable {
     public let chatTemplate: ChatTemplate
     /// The forward pass.
     public let transformer: Transformer
+    /// The LoRA adapters applied, in the order given.
+    public let adapters: [AppliedAdapter]
 
-    /// Loads the model at `path`; every problem is an `InferenceError` naming it.
-    public convenience init(path: String) throws(InferenceError) {
+    /// Loads the model at `path` and applies `adapters` (each with its scale; see
+    /// `LoRAAdapter.load(path:for:)` to read them); every problem is an
+    /// `InferenceError` naming it.
+    public convenience init(path: String, adapters: [(adapter: LoRAAdapter, scale: Float)] = []) throws(InferenceError) {
         let file: GGUFFile
         do {
             file = try GGUFFile(path: path)
         } catch {
             throw .model(.file(error))
         }
-        try self.init(file: file)
+        try self.init(file: file, adapters: adapters)
     }
 
-    /// Builds the model from an opened file; every problem is an `InferenceError` naming it.
-    public init(file: GGUFFile) throws(InferenceError) {
+    /// Builds the model from an opened file and applies `adapters`; every problem is
+    /// an `InferenceError` naming it (an adapter that does not fit the model is an
+    /// `.invalidArgument` carrying the adapter's error message).
+    public init(file: GGUFFile, adapters: [(adapter: LoRAAdapter, scale: Float)] = []) throws(InferenceError) {
         self.file = file
         do {
             config = try ModelConfig(file: file)
@@ -43,6 +50,21 @@ public final class Model: Sendable {
         }
         chatTemplate = ChatTemplate(file: file)
         transformer = try Transformer(file: file, config: config)
+        for (adapter, scale) in adapters {
+            guard adapter.architecture == config.architecture else {
+                throw .invalidArgument(LoRAAdapterError.architectureMismatch(
+                    path: adapter.path ?? "(in memory)", adapter: adapter.architecture, model: config.architecture).description)
+            }
+            guard scale.isFinite else {
+                throw .invalidArgument("the scale of LoRA adapter '\(adapter.path ?? "(in memory)")' is \(scale); it must be finite")
+            }
+            do {
+                try transformer.weights.attach(adapter, scale: scale)
+            } catch {
+                throw .invalidArgument(error.description)
+            }
+        }
+        self.adapters = adapters.map { AppliedAdapter($0.adapter, scale: $0.scale) }
     }
 
     /// The default context: the model's own, capped to keep the KV cache modest.

@@ -24,10 +24,15 @@ final class ActivationStore {
     private var prepared: [GGMLType: PreparedActivations] = [:]
     /// Buffers kept across inputs, by (type, columns), to avoid reallocating.
     private var pool: [String: PreparedActivations] = [:]
+    /// Room for the intermediate products of LoRA pairs, grown on demand.
+    private var lowRankScratch: UnsafeMutablePointer<Float>?
+    private var lowRankScratchCount = 0
 
     init(maximumTokens: Int) {
         self.maximumTokens = maximumTokens
     }
+
+    deinit { lowRankScratch?.deallocate() }
 
     func reset(input: UnsafeMutablePointer<Float>, columns: Int, tokens: Int) {
         self.input = input
@@ -36,7 +41,8 @@ final class ActivationStore {
         prepared.removeAll(keepingCapacity: true)
     }
 
-    /// y = W · input for every token; `y` rows are `matrix.rows` floats apart.
+    /// y = W · input for every token, plus s·B·(A·input) for each LoRA pair of the
+    /// matrix; `y` rows are `matrix.rows` floats apart.
     func multiply(_ matrix: WeightMatrix, into y: UnsafeMutablePointer<Float>) {
         let activations: PreparedActivations
         if let ready = prepared[matrix.type] {
@@ -49,5 +55,18 @@ final class ActivationStore {
             prepared[matrix.type] = activations
         }
         matrix.multiply(activations, tokens: tokens, into: y, outputStride: matrix.rows)
+        let pairs = matrix.lowRank.pairs
+        if !pairs.isEmpty, let input {
+            let needed = matrix.lowRank.scratchCount(tokens: tokens)
+            if needed > lowRankScratchCount {
+                lowRankScratch?.deallocate()
+                lowRankScratch = .allocate(capacity: needed)
+                lowRankScratchCount = needed
+            }
+            guard let scratch = lowRankScratch else { return }
+            for pair in pairs {
+                pair.addProduct(input: input, tokens: tokens, into: y, scratch: scratch)
+            }
+        }
     }
 }

@@ -120,3 +120,49 @@ struct TransformerWeights: Sendable {
         self.layers = layers
     }
 }
+
+extension TransformerWeights {
+    /// The matrix `target` of block `layer`; nil when the block has none of its own
+    /// (fused Q/K/V or gate/up projections) or there is no such block.
+    func matrix(_ target: LoRATarget, layer: Int) -> WeightMatrix? {
+        guard layers.indices.contains(layer) else { return nil }
+        let block = layers[layer]
+        switch (target, block.projection) {
+        case (.q, .separate(let query, _, _)): return query
+        case (.k, .separate(_, let key, _)): return key
+        case (.v, .separate(_, _, let value)): return value
+        case (.q, .fused), (.k, .fused), (.v, .fused): return nil
+        case (.o, _): return block.attentionOutput
+        case (.gate, _): return block.gate
+        case (.up, _): return block.gate == nil ? nil : block.up
+        case (.down, _): return block.down
+        }
+    }
+
+    /// Adds `adapter`'s pairs, applied with `scale`, to the matrices they change. Every
+    /// pair is checked against its matrix before any is added. Only while the model
+    /// is being built: the pairs are read without locks afterwards.
+    func attach(_ adapter: LoRAAdapter, scale: Float) throws(LoRAAdapterError) {
+        let path = adapter.path ?? "(in memory)"
+        try adapter.validate(path: path)
+        var planned: [(WeightMatrix, LowRankPair)] = []
+        for pair in adapter.weights {
+            guard pair.layer < layers.count else {
+                throw .layerOutOfRange(path: path, tensor: pair.weightName, layer: pair.layer, blockCount: layers.count)
+            }
+            guard let matrix = matrix(pair.target, layer: pair.layer) else {
+                throw .targetNotInModel(path: path, tensor: pair.weightName)
+            }
+            guard matrix.columns == pair.inputWidth else {
+                throw .shapeMismatch(path: path, tensor: pair.weightName + ".lora_a",
+                                     expected: [matrix.columns, pair.rank], found: [pair.inputWidth, pair.rank])
+            }
+            guard matrix.rows == pair.outputWidth else {
+                throw .shapeMismatch(path: path, tensor: pair.weightName + ".lora_b",
+                                     expected: [pair.rank, matrix.rows], found: [pair.rank, pair.outputWidth])
+            }
+            planned.append((matrix, LowRankPair(pair, multiplier: adapter.scale(scale, rank: pair.rank))))
+        }
+        for (matrix, pair) in planned { matrix.lowRank.append(pair) }
+    }
+}

@@ -1,7 +1,8 @@
 import CKernels
 
 /// A weight matrix as stored in the mapped file: `rows` rows of `columns` weights in
-/// one GGML type. Products quantize the activations and run in `CKernels`.
+/// one GGML type. Products quantize the activations and run in `CKernels`; the
+/// low-rank pairs of loaded adapters are added by `ActivationStore.multiply`.
 struct WeightMatrix: @unchecked Sendable {
     let name: String
     let type: GGMLType
@@ -10,6 +11,8 @@ struct WeightMatrix: @unchecked Sendable {
     /// Number of rows (the output dimension; GGML's ne1).
     let rows: Int
     let data: UnsafeRawPointer
+    /// LoRA pairs added to this matrix's products (none unless an adapter is loaded).
+    let lowRank = LowRankSlot()
 
     var rowBytes: Int { columns / type.blockSize * type.typeSize }
 
