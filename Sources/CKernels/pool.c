@@ -7,6 +7,7 @@
 #include "ck_pool.h"
 #include "ckernels.h"
 #include "kernels.h"
+#include "x86_packed_products.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -35,6 +36,9 @@ struct ck_pool {
     int64_t count;
     _Atomic int64_t next;
     _Atomic int64_t done;
+    // Activations packed once for all the items of a matrix product (grown on demand).
+    uint8_t *packed;
+    size_t packed_capacity;
 };
 
 static void work(ck_pool *pool) {
@@ -98,6 +102,7 @@ void ck_pool_destroy(ck_pool *pool) {
     for (int i = 1; i < pool->threads; i++) pthread_join(pool->workers[i], NULL);
     pthread_cond_destroy(&pool->wake);
     pthread_mutex_destroy(&pool->mutex);
+    free(pool->packed);
     free(pool->workers);
     free(pool);
 }
@@ -135,7 +140,8 @@ typedef struct {
     int type;
     const void *weights;
     int64_t n, rows, rows_per_item;
-    const void *activations;
+    const void *activations;  // packed by `packed` when it is not NULL
+    const ck_packed_products *packed;
     int64_t tokens;
     float *y;
     int64_t y_stride;
@@ -146,9 +152,36 @@ static void matmul_item(void *context, int64_t index) {
     const int64_t begin = index * job->rows_per_item;
     int64_t end = begin + job->rows_per_item;
     if (end > job->rows) end = job->rows;
-    if (begin < end) {
+    if (begin >= end) return;
+    if (job->packed) {
+        job->packed->matmul_packed(job->type, job->weights, job->n, begin, end, job->activations, job->tokens, job->y,
+                                   job->y_stride);
+    } else {
         ck_matmul_rows(job->type, job->weights, job->n, begin, end, job->activations, job->tokens, job->y, job->y_stride);
     }
+}
+
+// The packed products of the active kernel path, or NULL when it has none.
+static const ck_packed_products *active_packed_products(void) {
+#if defined(__x86_64__)
+    const ck_kernel_table *active = ck_active_kernels();
+    if (active == ck_avx512_kernels()) return ck_avx512_packed_products();
+    if (active == ck_avx2_kernels()) return ck_avx2_packed_products();
+#endif
+    return NULL;
+}
+
+// Room for `bytes` of packed activations in the pool's buffer (NULL when out of memory).
+static uint8_t *packed_buffer(ck_pool *pool, size_t bytes) {
+    if (bytes > pool->packed_capacity) {
+        const size_t capacity = (bytes + bytes / 2 + 4095) & ~(size_t)4095;
+        uint8_t *grown = aligned_alloc(64, capacity);
+        if (!grown) return NULL;
+        free(pool->packed);
+        pool->packed = grown;
+        pool->packed_capacity = capacity;
+    }
+    return pool->packed;
 }
 
 void ck_pool_matmul(ck_pool *pool, int weight_type, const void *weights, int64_t n, int64_t rows,
@@ -160,8 +193,20 @@ void ck_pool_matmul(ck_pool *pool, int weight_type, const void *weights, int64_t
     per_item = (per_item + 15) / 16 * 16;
     if (per_item < 16) per_item = 16;
     if ((int64_t)n * rows * tokens < (1 << 15)) per_item = rows;  // too small to share
-    matmul_job job = {weight_type, weights, n, rows, per_item, activations, tokens, y, y_stride};
-    ck_pool_run(pool, matmul_item, &job, (rows + per_item - 1) / per_item);
+    const int64_t items = (rows + per_item - 1) / per_item;
+    matmul_job job = {weight_type, weights, n, rows, per_item, activations, NULL, tokens, y, y_stride};
+    if (pool && items > 1 && tokens > 0) {
+        // Pack the activations once here rather than in every item.
+        const ck_packed_products *packed = active_packed_products();
+        const int64_t bytes = packed ? packed->packed_bytes(weight_type, n, tokens) : 0;
+        uint8_t *buffer = bytes > 0 ? packed_buffer(pool, (size_t)bytes) : NULL;
+        if (buffer) {
+            packed->pack(weight_type, activations, n, tokens, buffer);
+            job.activations = buffer;
+            job.packed = packed;
+        }
+    }
+    ck_pool_run(pool, matmul_item, &job, items);
 }
 
 // MARK: - Attention

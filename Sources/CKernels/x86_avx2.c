@@ -1,5 +1,6 @@
 // The AVX2 path (AVX2, FMA and F16C: Haswell, Zen 1 and later). See x86_template.h.
 #include "kernels.h"
+#include "x86_packed_products.h"
 
 #if defined(__x86_64__)
 #define CK_LEVEL 2
@@ -26,5 +27,16 @@ static pthread_once_t avx2_once = PTHREAD_ONCE_INIT;
 const ck_kernel_table *ck_avx2_kernels(void) {
     pthread_once(&avx2_once, init_path);
     return &avx2_table;
+}
+
+static const ck_packed_products avx2_packed = {
+    .packed_bytes = packed_activation_bytes,
+    .pack = pack_activations,
+    .matmul_packed = matmul_packed,
+};
+
+const ck_packed_products *ck_avx2_packed_products(void) {
+    pthread_once(&avx2_once, init_path);
+    return &avx2_packed;
 }
 #endif

@@ -1,6 +1,7 @@
 // The AVX-512 path (F, BW, VL, DQ and VNNI: Ice Lake, Zen 4 and later), with VNNI
 // integer dot products. See x86_template.h.
 #include "kernels.h"
+#include "x86_packed_products.h"
 
 #if defined(__x86_64__)
 #define CK_LEVEL 3
@@ -27,5 +28,16 @@ static pthread_once_t avx512_once = PTHREAD_ONCE_INIT;
 const ck_kernel_table *ck_avx512_kernels(void) {
     pthread_once(&avx512_once, init_path);
     return &avx512_table;
+}
+
+static const ck_packed_products avx512_packed = {
+    .packed_bytes = packed_activation_bytes,
+    .pack = pack_activations,
+    .matmul_packed = matmul_packed,
+};
+
+const ck_packed_products *ck_avx512_packed_products(void) {
+    pthread_once(&avx512_once, init_path);
+    return &avx512_packed;
 }
 #endif

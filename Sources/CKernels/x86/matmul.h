@@ -104,44 +104,93 @@ CK_ROWS_KERNEL(rows_bf16, CALL_BF16)
 // Weight rows walked per group of tokens, sized to stay in L2.
 #define ROW_BLOCK_BYTES (256 * 1024)
 
+// How a product of one weight type over `tokens` activation rows is walked: the
+// kernel, the activation layout it reads, and the tiles of tokens and rows.
+typedef struct {
+    rows_kernel kernel;
+    int repack;        // 0: activations used in place, 1: 32-element blocks, 2: halves to floats
+    int max_nt;        // tokens per kernel call
+    int64_t row_bytes, input_bytes;
+    int64_t tile_stride;  // bytes between the tile's activation rows
+    int64_t tile_tokens;  // tokens walked together over a block of rows
+    int64_t row_block;    // weight rows per block
+} product_plan;
+
+// 0 when this path has no kernel for `type` (the scalar reference computes it).
+FN int plan_product(int type, int64_t n, int64_t tokens, product_plan *plan) {
+    int repack = 0;
+    switch (type) {
+    case CK_Q4_0: plan->kernel = rows_q4_0; repack = 1; break;
+    case CK_Q4_1: plan->kernel = rows_q4_1; repack = 1; break;
+    case CK_Q5_0: plan->kernel = rows_q5_0; repack = 1; break;
+    case CK_Q5_1: plan->kernel = rows_q5_1; repack = 1; break;
+    case CK_Q8_0: plan->kernel = rows_q8_0; repack = 1; break;
+    case CK_Q4_K: plan->kernel = rows_q4_K; break;
+    case CK_Q5_K: plan->kernel = rows_q5_K; break;
+    case CK_Q6_K: plan->kernel = rows_q6_K; break;
+    case CK_F32: plan->kernel = rows_f32; break;
+    case CK_F16: plan->kernel = rows_f16; repack = 2; break;
+    case CK_BF16: plan->kernel = rows_bf16; repack = 2; break;
+    default: return 0;
+    }
+    plan->repack = repack;
+    // Tokens per kernel call: eight where that measured faster (one row at a time),
+    // else four (two rows at a time for the 32-element types, sharing the loads).
+    plan->max_nt = (weight_offset(type) || type == CK_F32 || type == CK_F16 || type == CK_BF16) ? 4 : MAX_NT;
+    plan->row_bytes = n / ck_block_size(type) * ck_type_size(type);
+    plan->input_bytes = ck_activation_row_bytes(type, n);
+    plan->tile_stride = repack == 1 ? packed32_bytes(type, n / 32)
+                      : repack == 2 ? ((n * 4 + 63) & ~(int64_t)63)
+                                    : plan->input_bytes;
+    int64_t tile_tokens = TILE_TARGET_BYTES / (plan->tile_stride > 0 ? plan->tile_stride : 1);
+    tile_tokens = tile_tokens < plan->max_nt ? plan->max_nt : tile_tokens / plan->max_nt * plan->max_nt;
+    plan->tile_tokens = tile_tokens > tokens ? tokens : tile_tokens;
+    const int64_t row_block = ROW_BLOCK_BYTES / (plan->row_bytes > 0 ? plan->row_bytes : 1);
+    plan->row_block = row_block < 1 ? 1 : row_block;
+    return 1;
+}
+
+// Repacks activation rows [first, first + count) into `dst`, rows tile_stride apart.
+FN void pack_tokens(int type, const product_plan *plan, const void *activations, int64_t n, int64_t first,
+                    int64_t count, uint8_t *dst) {
+    for (int64_t t = 0; t < count; t++) {
+        const uint8_t *src = (const uint8_t *)activations + (first + t) * plan->input_bytes;
+        uint8_t *out = dst + t * plan->tile_stride;
+        if (plan->repack == 1) {
+            pack32_row(type, src, n / 32, out);
+        } else if (type == CK_F16) {
+            fp16_to_fp32_row((const uint16_t *)src, (float *)out, n);
+        } else {
+            for (int64_t i = 0; i < n; i++) ((float *)out)[i] = ck_bf16_to_fp32(((const uint16_t *)src)[i]);
+        }
+    }
+}
+
+// Rows [row_begin, row_end) against the `count` tokens of one tile (rows `stride`
+// apart); y points at the tile's first token.
+FN void run_tile(const product_plan *plan, const void *weights, int64_t n, int64_t row_begin, int64_t row_end,
+                 const uint8_t *tile, int64_t stride, int64_t count, float *y, int64_t y_stride) {
+    for (int64_t r0 = row_begin; r0 < row_end; r0 += plan->row_block) {
+        const int64_t rows = row_end - r0 < plan->row_block ? row_end - r0 : plan->row_block;
+        for (int64_t t = 0; t < count; t += plan->max_nt) {
+            const int nt = count - t < plan->max_nt ? (int)(count - t) : plan->max_nt;
+            plan->kernel((const uint8_t *)weights + r0 * plan->row_bytes, plan->row_bytes, rows, tile + t * stride,
+                         stride, nt, n, y + t * y_stride + r0, y_stride);
+        }
+    }
+}
+
 FN void matmul_rows(int type, const void *weights, int64_t n, int64_t row_begin, int64_t row_end,
                     const void *activations, int64_t tokens, float *y, int64_t y_stride) {
-    rows_kernel kernel;
-    int repack = 0;  // 1: 32-element blocks, 2: halves to floats
-    switch (type) {
-    case CK_Q4_0: kernel = rows_q4_0; repack = 1; break;
-    case CK_Q4_1: kernel = rows_q4_1; repack = 1; break;
-    case CK_Q5_0: kernel = rows_q5_0; repack = 1; break;
-    case CK_Q5_1: kernel = rows_q5_1; repack = 1; break;
-    case CK_Q8_0: kernel = rows_q8_0; repack = 1; break;
-    case CK_Q4_K: kernel = rows_q4_K; break;
-    case CK_Q5_K: kernel = rows_q5_K; break;
-    case CK_Q6_K: kernel = rows_q6_K; break;
-    case CK_F32: kernel = rows_f32; break;
-    case CK_F16: kernel = rows_f16; repack = 2; break;
-    case CK_BF16: kernel = rows_bf16; repack = 2; break;
-    default:
+    product_plan plan;
+    if (!plan_product(type, n, tokens, &plan)) {
         ck_scalar_matmul_rows(type, weights, n, row_begin, row_end, activations, tokens, y, y_stride);
         return;
     }
-    // Tokens per kernel call: eight where that measured faster (one row at a time),
-    // else four (two rows at a time for the 32-element types, sharing the loads).
-    const int max_nt = (weight_offset(type) || type == CK_F32 || type == CK_F16 || type == CK_BF16) ? 4 : MAX_NT;
-    const int64_t row_bytes = n / ck_block_size(type) * ck_type_size(type);
-    const int64_t input_bytes = ck_activation_row_bytes(type, n);
-    const int64_t tile_stride = repack == 1 ? packed32_bytes(type, n / 32)
-                              : repack == 2 ? ((n * 4 + 63) & ~(int64_t)63)
-                                            : input_bytes;
-    int64_t tile_tokens = TILE_TARGET_BYTES / (tile_stride > 0 ? tile_stride : 1);
-    tile_tokens = tile_tokens < max_nt ? max_nt : tile_tokens / max_nt * max_nt;
-    if (tile_tokens > tokens) tile_tokens = tokens;
-    int64_t row_block = ROW_BLOCK_BYTES / (row_bytes > 0 ? row_bytes : 1);
-    if (row_block < 1) row_block = 1;
-
     _Alignas(64) uint8_t stack[TILE_STACK_BYTES];
     uint8_t *buffer = NULL, *heap = NULL;
-    if (repack) {
-        const size_t needed = (size_t)(tile_stride * tile_tokens);
+    if (plan.repack) {
+        const size_t needed = (size_t)(plan.tile_stride * plan.tile_tokens);
         if (needed <= sizeof stack) {
             buffer = stack;
         } else {
@@ -153,40 +202,48 @@ FN void matmul_rows(int type, const void *weights, int64_t n, int64_t row_begin,
             buffer = heap;
         }
     }
-
-    for (int64_t t0 = 0; t0 < tokens; t0 += tile_tokens) {
-        const int64_t count = tokens - t0 < tile_tokens ? tokens - t0 : tile_tokens;
-        const uint8_t *tile;
-        int64_t stride;
-        if (repack == 1) {
-            for (int64_t t = 0; t < count; t++) {
-                pack32_row(type, (const uint8_t *)activations + (t0 + t) * input_bytes, n / 32, buffer + t * tile_stride);
-            }
-            tile = buffer;
-            stride = tile_stride;
-        } else if (repack == 2) {
-            for (int64_t t = 0; t < count; t++) {
-                const uint16_t *src = (const uint16_t *)((const uint8_t *)activations + (t0 + t) * input_bytes);
-                float *dst = (float *)(buffer + t * tile_stride);
-                if (type == CK_F16) fp16_to_fp32_row(src, dst, n);
-                else for (int64_t i = 0; i < n; i++) dst[i] = ck_bf16_to_fp32(src[i]);
-            }
-            tile = buffer;
-            stride = tile_stride;
+    for (int64_t t0 = 0; t0 < tokens; t0 += plan.tile_tokens) {
+        const int64_t count = tokens - t0 < plan.tile_tokens ? tokens - t0 : plan.tile_tokens;
+        if (plan.repack) {
+            pack_tokens(type, &plan, activations, n, t0, count, buffer);
+            run_tile(&plan, weights, n, row_begin, row_end, buffer, plan.tile_stride, count, y + t0 * y_stride, y_stride);
         } else {
-            tile = (const uint8_t *)activations + t0 * input_bytes;
-            stride = input_bytes;
-        }
-        for (int64_t r0 = row_begin; r0 < row_end; r0 += row_block) {
-            const int64_t rows = row_end - r0 < row_block ? row_end - r0 : row_block;
-            for (int64_t t = 0; t < count; t += max_nt) {
-                const int nt = count - t < max_nt ? (int)(count - t) : max_nt;
-                kernel((const uint8_t *)weights + r0 * row_bytes, row_bytes, rows, tile + t * stride, stride, nt, n,
-                       y + (t0 + t) * y_stride + r0, y_stride);
-            }
+            run_tile(&plan, weights, n, row_begin, row_end, (const uint8_t *)activations + t0 * plan.input_bytes,
+                     plan.input_bytes, count, y + t0 * y_stride, y_stride);
         }
     }
     free(heap);
+}
+
+// MARK: - Products with activations packed once (for all the threads of a pool)
+
+// Bytes the packed activations of `tokens` rows take; 0 when the type uses them as
+// they are (or has no kernel here), so packing ahead gains nothing.
+FN int64_t packed_activation_bytes(int type, int64_t n, int64_t tokens) {
+    product_plan plan;
+    if (!plan_product(type, n, tokens, &plan) || !plan.repack) return 0;
+    return plan.tile_stride * tokens;
+}
+
+// Packs `tokens` prepared activation rows into `packed` (64-byte aligned,
+// packed_activation_bytes long).
+FN void pack_activations(int type, const void *activations, int64_t n, int64_t tokens, void *packed) {
+    product_plan plan;
+    if (!plan_product(type, n, tokens, &plan) || !plan.repack) return;
+    pack_tokens(type, &plan, activations, n, 0, tokens, packed);
+}
+
+// matmul_rows over activations packed by pack_activations: the same tiles and kernels,
+// so the same bits.
+FN void matmul_packed(int type, const void *weights, int64_t n, int64_t row_begin, int64_t row_end,
+                      const void *packed, int64_t tokens, float *y, int64_t y_stride) {
+    product_plan plan;
+    if (row_begin >= row_end || tokens <= 0 || !plan_product(type, n, tokens, &plan) || !plan.repack) return;
+    for (int64_t t0 = 0; t0 < tokens; t0 += plan.tile_tokens) {
+        const int64_t count = tokens - t0 < plan.tile_tokens ? tokens - t0 : plan.tile_tokens;
+        run_tile(&plan, weights, n, row_begin, row_end, (const uint8_t *)packed + t0 * plan.tile_stride,
+                 plan.tile_stride, count, y + t0 * y_stride, y_stride);
+    }
 }
 
 // One-time set-up of this path's constant tables.
