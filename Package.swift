@@ -100,6 +100,7 @@ let package = Package(
                 "OpenAIAPI",
                 "RemoteModel",
                 "APIServer",
+                "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -90,10 +90,12 @@ public struct AdamW: Sendable, Equatable {
 /// `maximum`, they are scaled down to that length (Pascanu et al.; `clip_grad_norm_`).
 public enum GradientClipping {
     /// √(Σ g²) over every tensor's gradients, each multiplied by `scale` first.
-    public static func globalNorm(_ tensors: [UnsafeBufferPointer<Float>], scale: Float) -> Double {
+    public static func globalNorm(_ tensors: [[Float]], scale: Float) -> Double {
         var sum = 0.0
         for gradients in tensors {
-            for g in gradients { sum += Double(g) * Double(g) }
+            gradients.withUnsafeBufferPointer { buffer in
+                for g in buffer { sum += Double(g) * Double(g) }
+            }
         }
         return sum.squareRoot() * Double(abs(scale))
     }

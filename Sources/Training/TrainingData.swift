@@ -16,7 +16,7 @@ public struct TrainingConversation: Sendable, Equatable {
 }
 
 /// Why one line of a training file cannot be trained on.
-public struct TrainingDataProblem: Sendable, Equatable, CustomStringConvertible {
+public struct TrainingDataProblem: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong with a line.
     public enum Reason: Sendable, Equatable {
         /// The line is not JSON.

@@ -16,7 +16,8 @@ struct Ponder: AsyncParsableCommand {
         version: MCPBridgeInfo.version,
         subcommands: [
             AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
-            TokenizeCommand.self, RenderCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self,
+            TokenizeCommand.self, RenderCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self, TrainCommand.self,
+            ExportCommand.self,
         ]
     )
 }
