@@ -71,8 +71,10 @@ extension OpenAIServer {
         }
         router.get("/ponder/info") { _, _ in
             let load = self.admission.load
+            let adapters = self.planningModel.model.adapters.map(\.label)
             return HTTPResponses.json(WebPageInfo(
-                model: self.configuration.modelName, adapter: nil, temperature: self.configuration.agentOptions.temperature,
+                model: self.configuration.modelName, adapter: adapters.isEmpty ? nil : adapters.joined(separator: ", "),
+                temperature: self.configuration.agentOptions.temperature,
                 defaultBudget: DeliberationTrigger.defaultBudget.inSeconds, maximumBudget: PonderAgentRequest.maximumDeliberation,
                 running: load.running, waiting: load.waiting))
         }

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 import Inference
 
-/// `ponder inspect`: what a model file holds.
+/// `ponder inspect`: what a model file holds, and the adapters `--lora` applies to it.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Summarise a model: architecture, sizes, tensor types, tokenizer, chat template.")
+        abstract: "Summarise a model: architecture, sizes, tensor types, tokenizer, chat template, LoRA adapters.")
 
     @OptionGroup var modelOptions: ModelOptions
 
@@ -17,12 +17,26 @@ struct InspectCommand: ParsableCommand {
         try reportingErrors {
             let file = try modelOptions.openFile()
             let summary = ModelSummary(file: file)
+            // Adapters are applied to the loaded model, so a mismatch shows here as it would in use.
+            let adapters = modelOptions.lora.isEmpty ? [] : try modelOptions.load(threads: nil).model.adapters
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                guard !adapters.isEmpty else {
+                    print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                    return
+                }
+                var object = try JSONSerialization.jsonObject(with: encoder.encode(summary)) as? [String: Any] ?? [:]
+                object["adapters"] = try JSONSerialization.jsonObject(with: encoder.encode(adapters))
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
             } else {
                 print(summary.text)
+                if !adapters.isEmpty {
+                    print("LoRA adapters:")
+                    for adapter in adapters { print("  " + adapter.summary) }
+                }
             }
         }
     }

@@ -3,14 +3,20 @@ import Foundation
 import Inference
 import InferenceAdapter
 
-/// The `--model` option shared by every command that reads a model, and the one way
-/// the commands find, open and load it.
+/// The `--model` and `--lora` options shared by every command that reads a model, and
+/// the one way the commands find, open and load it.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Path of a GGUF model file.",
         discussion: "Defaults to $PONDER_MODEL, then the model installed by tools/setup.",
         valueName: "path"))
     var model: String?
+
+    @Option(name: .long, help: ArgumentHelp(
+        "A LoRA adapter (llama.cpp's adapter GGUF) to apply, with an optional scale (default 1). Repeatable.",
+        discussion: "Applied at inference without changing the model file; 'ponder export' merges it instead.",
+        valueName: "file[:scale]"))
+    var lora: [LoRASpecification] = []
 
     /// The model file's path: `--model`, else `$PONDER_MODEL`, else the default model.
     func resolvePath() throws -> String {
@@ -27,12 +33,42 @@ struct ModelOptions: ParsableArguments {
     func load(threads: Int?, contextLength: Int? = nil, promptCache: PromptCache? = nil) throws -> LoadedModel {
         if let threads { Engine.setThreadCount(threads) }
         let path = try resolvePath()
-        let model = try Model(path: path)
+        let model: Model
+        if lora.isEmpty {
+            model = try Model(path: path)
+        } else {
+            let file = try GGUFFile(path: path)
+            model = try Model(file: file, adapters: loadAdapters(config: ModelConfig(file: file)))
+        }
         if model.chatTemplate.programProblem != nil {
             // The prompts are still right for plain conversations; the user should know why.
             printError("warning: " + RenderCommand.rejection(model.chatTemplate))
         }
         return LoadedModel(model: model, path: path, contextLength: contextLength, promptCache: promptCache)
+    }
+}
+
+extension ModelOptions {
+    /// Reads every `--lora` adapter and checks it against a model with `config`; a
+    /// missing or unusable file is an error naming the flag and the file.
+    func loadAdapters(config: ModelConfig) throws -> [(adapter: LoRAAdapter, scale: Float)] {
+        try lora.map { specification in
+            guard FileManager.default.fileExists(atPath: specification.path) else {
+                throw CLIError.invalidInput("no LoRA adapter file at '\(specification.path)' (from --lora)")
+            }
+            do {
+                return (try LoRAAdapter.load(path: specification.path, for: config), specification.scale)
+            } catch {
+                throw CLIError.invalidInput("--lora: \(error.description)")
+            }
+        }
+    }
+}
+
+extension LoRASpecification: @retroactive ExpressibleByArgument {
+    /// `FILE` or `FILE:SCALE`; a malformed value is a usage error.
+    init?(argument: String) {
+        self.init(parsing: argument)
     }
 }
 

@@ -23,6 +23,13 @@ public struct AppliedAdapter: Sendable, Equatable, Codable {
         matrixCount = adapter.weights.count
     }
 
+    /// The file's name without its folders, and the scale: "tools.gguf ×0.5" (what a
+    /// server shows its clients, who need not learn its paths).
+    public var label: String {
+        let name = path.map { $0.split(separator: "/").last.map(String.init) ?? $0 } ?? "(in memory)"
+        return scale == 1 ? name : "\(name) ×\(scale)"
+    }
+
     /// One line for people: "FILE (scale 0.5, rank 16, alpha 32, q,k,v,o,gate,up,down on 210 matrices)".
     public var summary: String {
         let rank = ranks.map(String.init).joined(separator: "/")
