@@ -36,9 +36,10 @@ struct ExportCommand: ParsableCommand {
                 throw CLIError.invalidInput("--out '\(out)' is the model file itself; choose another path for the merged model")
             }
             let file = try GGUFFile(path: path)
-            let adapters = try modelOptions.loadAdapters(config: ModelConfig(file: file))
-            do {
-                try LoRAMerge.write(model: file, config: ModelConfig(file: file), adapters: adapters, to: out, storage: type)
+            let config = try ModelConfig(file: file)
+            let adapters = try modelOptions.loadAdapters(config: config)
+            do throws(LoRAMerge.MergeError) {
+                try LoRAMerge.write(model: file, config: config, adapters: adapters, to: out, storage: type)
             } catch {
                 throw CLIError.invalidInput("cannot export to '\(out)': \(error.description)")
             }
@@ -49,4 +50,4 @@ struct ExportCommand: ParsableCommand {
     }
 }
 
-extension LoRAMerge.StorageType: @retroactive ExpressibleByArgument {}
+extension LoRAMerge.StorageType: ExpressibleByArgument {}

@@ -56,7 +56,7 @@ extension ModelOptions {
             guard FileManager.default.fileExists(atPath: specification.path) else {
                 throw CLIError.invalidInput("no LoRA adapter file at '\(specification.path)' (from --lora)")
             }
-            do {
+            do throws(LoRAAdapterError) {
                 return (try LoRAAdapter.load(path: specification.path, for: config), specification.scale)
             } catch {
                 throw CLIError.invalidInput("--lora: \(error.description)")
@@ -65,9 +65,9 @@ extension ModelOptions {
     }
 }
 
-extension LoRASpecification: @retroactive ExpressibleByArgument {
+extension LoRASpecification: ExpressibleByArgument {
     /// `FILE` or `FILE:SCALE`; a malformed value is a usage error.
-    init?(argument: String) {
+    public init?(argument: String) {
         self.init(parsing: argument)
     }
 }
