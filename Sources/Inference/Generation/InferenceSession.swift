@@ -66,9 +66,7 @@ public final class InferenceSession {
     @discardableResult
     public func append(_ ids: [TokenID]) throws(InferenceError) -> [Float] {
         let logits = try model.transformer.forward(ids, cache: cache, logits: .last)
-        evaluatedTokenCount += ids.count
-        tokens += ids
-        lastLogits = logits
+        didEvaluate(ids, logits: logits)
         return logits
     }
 
@@ -95,57 +93,25 @@ public final class InferenceSession {
         _ options: GenerationOptions, onText: (String) -> Bool = { _ in true }
     ) throws(InferenceError) -> GenerationResult {
         guard var logits = lastLogits else { throw .invalidArgument("generation needs a prompt: append tokens first") }
-        var sampler = Sampler(parameters: options.sampling)
-        var detokenizer = StreamingDetokenizer(tokenizer: model.tokenizer, special: options.renderSpecialTokens)
-        var stops = StopStringMatcher(stopStrings: options.stopStrings)
-        let endTokens = options.stopAtEndOfGeneration ? model.tokenizer.vocabulary.endOfGenerationTokens : []
-        var result = GenerationResult()
-
-        func emit(_ text: String) -> Bool {
-            guard !text.isEmpty else { return true }
-            result.text += text
-            return onText(text)
-        }
-
-        while true {
-            if result.tokens.count >= options.maximumTokens {
-                result.stopReason = .maximumTokens
-                break
-            }
-            if tokens.count >= contextLength {
-                result.stopReason = .contextFull
-                break
-            }
-            let mask = options.mask?(result.tokens)
-            let token = sampler.sample(logits, history: tokens, mask: mask)
-            if options.logProbabilities || options.alternatives > 0 {
-                let logProbabilities = Sampler.logProbabilities(logits)
-                if options.logProbabilities { result.logProbabilities.append(logProbabilities[Int(token)]) }
-                if options.alternatives > 0 {
-                    result.alternatives.append(Sampler.mostLikely(logProbabilities, count: options.alternatives))
+        let outcome = withoutActuallyEscaping(onText) { onText -> Result<GenerationResult, InferenceError> in
+            var generation = SequenceGeneration(options: options, tokenizer: model.tokenizer, onEvent: GenerationEvent.textOnly(onText))
+            while case let .evaluate(token) = generation.choose(logits: logits, history: tokens, contextLength: contextLength) {
+                do throws(InferenceError) {
+                    logits = try append([token])
+                } catch {
+                    return .failure(error)
                 }
             }
-            if endTokens.contains(token) {
-                result.stopReason = .endOfGeneration
-                break
-            }
-            result.tokens.append(token)
-            let (text, stopped) = stops.feed(detokenizer.append(token))
-            if !emit(text) {
-                result.stopReason = .cancelled
-                break
-            }
-            if let stopped {
-                result.stopReason = .stopString(stopped)
-                break
-            }
-            logits = try append([token])
+            return .success(generation.finish())
         }
-        switch result.stopReason {
-        case .cancelled, .stopString: break
-        default: _ = emit(stops.flush() + detokenizer.flush())
-        }
-        return result
+        return try outcome.get()
+    }
+
+    /// Records tokens a batched pass evaluated into this session's cache.
+    func didEvaluate(_ ids: [TokenID], logits: [Float]?) {
+        evaluatedTokenCount += ids.count
+        tokens += ids
+        lastLogits = logits
     }
 }
 
