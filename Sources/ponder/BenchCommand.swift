@@ -12,6 +12,13 @@ struct BenchCommand: ParsableCommand {
             Prompt processing evaluates -p random tokens in one go from an empty context; \
             generation evaluates -n tokens one at a time. Each test runs -r times; the \
             median and the spread are reported.
+
+            With --sequences, generation decodes that many sequences together, one \
+            forward pass per token for all of them: tokens/s is then the aggregate over \
+            the sequences, with the per-sequence rate beside it. A list (1,4,8) measures \
+            each count in the same run, for side-by-side ratios.
+
+            Example: ponder bench -p 0 -n 128 --sequences 1,4,8 -t 2
             """)
 
     @Option(name: .customShort("p"), help: "Prompt tokens per prompt-processing run (0 skips it).")
@@ -26,6 +33,11 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .customShort("r"), help: "Repetitions of each test.")
     var repetitions = 5
 
+    @Option(help: ArgumentHelp(
+        "Sequences decoded together in the generation test, or a comma-separated list of counts.",
+        valueName: "n[,n…]"))
+    var sequences = "1"
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -35,20 +47,42 @@ struct BenchCommand: ParsableCommand {
         guard promptTokens >= 0, generatedTokens >= 0 else { throw ValidationError("-p and -n must be 0 or more") }
         guard repetitions > 0 else { throw ValidationError("-r must be positive") }
         if let threads, threads <= 0 { throw ValidationError("--threads must be positive") }
+        _ = try sequenceCounts()
+    }
+
+    /// The counts `--sequences` names.
+    func sequenceCounts() throws -> [Int] {
+        let counts = sequences.split(separator: ",", omittingEmptySubsequences: false).map {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
+        guard !counts.isEmpty, counts.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 256 }) else {
+            throw ValidationError("--sequences takes counts from 1 to 256, e.g. 4 or 1,4,8 (got '\(sequences)')")
+        }
+        return counts.compactMap { $0 }
     }
 
     struct Measurement: Encodable {
         let test: String
         let tokens: Int
+        /// Aggregate over all sequences decoded together.
         let tokensPerSecond: [Double]
-        var median: Double { tokensPerSecond.sorted()[tokensPerSecond.count / 2] }
-        enum CodingKeys: String, CodingKey { case test, tokens, tokensPerSecond = "tokens_per_second", median }
+        var sequences = 1
+        var median: Double { Self.median(tokensPerSecond) }
+        /// Each sequence's own rate: the aggregate over the sequence count.
+        var perSequenceMedian: Double { median / Double(sequences) }
+        static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        enum CodingKeys: String, CodingKey {
+            case test, tokens, tokensPerSecond = "tokens_per_second", median, sequences
+            case perSequence = "per_sequence_tokens_per_second"
+        }
         func encode(to encoder: Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(test, forKey: .test)
             try container.encode(tokens, forKey: .tokens)
             try container.encode(tokensPerSecond, forKey: .tokensPerSecond)
             try container.encode(median, forKey: .median)
+            try container.encode(sequences, forKey: .sequences)
+            try container.encode(perSequenceMedian, forKey: .perSequence)
         }
     }
 
@@ -77,16 +111,26 @@ struct BenchCommand: ParsableCommand {
                 }
                 results.append(Measurement(test: "pp\(promptTokens)", tokens: promptTokens, tokensPerSecond: rates))
             }
-            if generatedTokens > 0 {
+            for count in try generatedTokens > 0 ? sequenceCounts() : [] {
+                // Sessions of their own: N sequences hold N caches' pages, one copy of the weights.
+                let sessions = count == 1 ? [session] : try (0..<count).map { _ in
+                    try model.makeSession(contextLength: generatedTokens + 1)
+                }
                 var rates: [Double] = []
                 for _ in 0..<repetitions {
-                    session.reset()
-                    let tokens = randomTokens(generatedTokens)
+                    for session in sessions { session.reset() }
+                    let tokens = sessions.map { _ in randomTokens(generatedTokens) }
                     let start = clock.now
-                    for token in tokens { try session.append([token]) }
-                    rates.append(Double(generatedTokens) / (clock.now - start).inSeconds)
+                    for step in 0..<generatedTokens {
+                        let segments = zip(sessions, tokens).map { session, tokens in
+                            Transformer.ForwardSegment(tokens: [tokens[step]], cache: session.cache)
+                        }
+                        for result in model.transformer.forward(segments) { _ = try result.get() }
+                    }
+                    rates.append(Double(generatedTokens * count) / (clock.now - start).inSeconds)
                 }
-                results.append(Measurement(test: "tg\(generatedTokens)", tokens: generatedTokens, tokensPerSecond: rates))
+                let name = "tg\(generatedTokens)" + (count == 1 ? "" : "x\(count)")
+                results.append(Measurement(test: name, tokens: generatedTokens, tokensPerSecond: rates, sequences: count))
             }
             let threadCount = threads ?? Engine.threadCount
             if json {
@@ -94,19 +138,34 @@ struct BenchCommand: ParsableCommand {
                     let model: String
                     let threads: Int
                     let results: [Measurement]
+                    let peakResidentMiB: Double
+                    enum CodingKeys: String, CodingKey { case model, threads, results, peakResidentMiB = "peak_rss_mib" }
                 }
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-                print(String(decoding: try encoder.encode(Report(model: path, threads: threadCount, results: results)), as: UTF8.self))
+                let report = Report(model: path, threads: threadCount, results: results, peakResidentMiB: peakResidentMiB())
+                print(String(decoding: try encoder.encode(report), as: UTF8.self))
             } else {
                 print("model: \(path), threads: \(threadCount)")
-                print("test".padding(toLength: 10, withPad: " ", startingAt: 0) + "   tokens/s (median)   min – max")
+                let batched = results.contains { $0.sequences > 1 }
+                print("test".padding(toLength: 10, withPad: " ", startingAt: 0) + "   tokens/s (median)   min – max"
+                    + (batched ? "        per sequence" : ""))
                 for result in results {
                     let sorted = result.tokensPerSecond.sorted()
                     print(result.test.padding(toLength: 10, withPad: " ", startingAt: 0)
-                        + String(format: "   %18.1f   %.1f – %.1f", result.median, sorted.first!, sorted.last!))
+                        + String(format: "   %18.1f   %.1f – %.1f", result.median, sorted.first!, sorted.last!)
+                        + (batched ? String(format: "   %16.1f", result.perSequenceMedian) : ""))
                 }
+                print(String(format: "peak resident memory: %.0f MiB", peakResidentMiB()))
             }
         }
     }
+}
+
+/// The most resident memory this process has used, in MiB (`getrusage`'s high-water
+/// mark: the mapped weights once, plus every session's KV pages).
+func peakResidentMiB() -> Double {
+    var usage = rusage()
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+    return Double(usage.ru_maxrss) / 1024
 }
