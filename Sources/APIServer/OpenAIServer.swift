@@ -41,10 +41,10 @@ public final class OpenAIServer: Sendable {
     /// `LanguageModel` (for `ponder-agent`), `prompts` the prompt files.
     public init(model: Model, planningModel: LocalLanguageModel, prompts: PromptLibrary, configuration: ServerConfiguration) {
         self.configuration = configuration
-        engine = ServedEngine(model: model, contextLength: planningModel.contextLength)
+        engine = ServedEngine(model: model, contextLength: planningModel.contextLength, parallel: configuration.parallel)
         self.planningModel = planningModel
         self.prompts = prompts
-        admission = AdmissionQueue(capacity: configuration.queueCapacity)
+        admission = AdmissionQueue(slots: configuration.parallel, capacity: configuration.queueCapacity)
         names = ModelNames(fileName: configuration.modelName)
         hostPolicy = HostPolicy(bindAddress: configuration.host, allowedHosts: configuration.allowedHosts, corsOrigins: configuration.corsOrigins)
         connections = ConnectionCount(maximum: configuration.maximumConnections)

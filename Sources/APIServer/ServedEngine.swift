@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Inference
 import Synchronization
 
@@ -45,20 +45,58 @@ extension GenerationResult.StopReason {
     }
 }
 
-/// The loaded model behind `ponder serve`'s plain model names: one session whose KV
-/// cache is reused from request to request (a shared system prompt is read once),
-/// driven on a serial queue of its own, never on the cooperative pool. The
-/// server's admission queue lets one request in at a time.
+/// The loaded model behind `ponder serve`'s plain model names, with continuous
+/// batching: up to `parallel` requests generate together, one forward pass per
+/// token for all of them (`BatchDecoder`), each streaming on its own. A request
+/// joins between two passes (its prompt is evaluated in the passes that follow,
+/// beside the others' tokens) and leaves as soon as it ends or its client goes.
+///
+/// Each slot keeps its session's KV cache from request to request, and a request
+/// takes the free slot that already holds the longest prefix of its prompt (a
+/// shared system prompt is read once per slot). The passes run on a thread of their
+/// own, never on the cooperative pool; the server's admission queue lets at most
+/// `parallel` requests in at once.
 final class ServedEngine: @unchecked Sendable {
     let model: Model
     let contextLength: Int
-    private let queue = DispatchQueue(label: "ponder.serve.engine", qos: .userInitiated)
-    /// Only touched on `queue`.
-    private var session: InferenceSession?
+    /// Requests that generate together.
+    let parallel: Int
 
-    init(model: Model, contextLength: Int) {
+    /// A request handed to the engine thread.
+    private final class Request: @unchecked Sendable {
+        let prompt: [TokenID]
+        let options: GenerationOptions
+        let onStep: @Sendable (EngineStep) -> Bool
+        let cancelled: CancellationFlag
+        let continuation: CheckedContinuation<GenerationResult, any Error>
+
+        init(
+            prompt: [TokenID], options: GenerationOptions, onStep: @escaping @Sendable (EngineStep) -> Bool,
+            cancelled: CancellationFlag, continuation: CheckedContinuation<GenerationResult, any Error>
+        ) {
+            self.prompt = prompt
+            self.options = options
+            self.onStep = onStep
+            self.cancelled = cancelled
+            self.continuation = continuation
+        }
+    }
+
+    /// New requests, and a signal for the engine thread when it sleeps.
+    private let inbox = NSCondition()
+    /// Guarded by `inbox`.
+    private var arrivals: [Request] = []
+    private var started = false
+    /// Only touched on the engine thread.
+    private var slots: [InferenceSession?]
+    private var running: [BatchDecoder.Handle: (request: Request, slot: Int)] = [:]
+    private lazy var decoder = BatchDecoder(model: model)
+
+    init(model: Model, contextLength: Int, parallel: Int = 4) {
         self.model = model
         self.contextLength = contextLength
+        self.parallel = max(1, parallel)
+        slots = Array(repeating: nil, count: max(1, parallel))
     }
 
     /// The prompt of a conversation: the chat template's layout, then the start of
@@ -84,15 +122,13 @@ final class ServedEngine: @unchecked Sendable {
 
     /// Generates after `prompt` as `options` ask (token limit, sampling, stop
     /// strings, log-probabilities); `onStep` receives each token's step (on the
-    /// engine's queue: it must not block) and may return false to stop. Cancelling
-    /// the task stops generation before the next token.
+    /// engine's thread: it must not block) and may return false to stop. Cancelling
+    /// the task stops generation before the next pass.
     ///
     /// The result reads as `InferenceSession.generate`'s: the text without a stop
     /// string, the tokens without the end-of-turn token, log-probabilities and
     /// alternatives recorded at every step (the one that ended generation included).
-    /// The loop is the server's own because a stream reports each token with its
-    /// score, and a client that leaves is noticed before the next token even while
-    /// text is held back.
+    /// A stream reports each token with its score, even while its text is held back.
     func generate(
         prompt: [TokenID], options: GenerationOptions, onStep: @escaping @Sendable (EngineStep) -> Bool
     ) async throws -> GenerationResult {
@@ -105,14 +141,13 @@ final class ServedEngine: @unchecked Sendable {
         let cancelled = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<GenerationResult, any Error>) in
-                queue.async {
-                    continuation.resume(with: Result {
-                        try self.generateNow(prompt: prompt, options: options, cancelled: cancelled, onStep: onStep)
-                    })
-                }
+                submit(Request(prompt: prompt, options: options, onStep: onStep, cancelled: cancelled, continuation: continuation))
             }
         } onCancel: {
             cancelled.cancel()
+            inbox.lock()
+            inbox.signal()
+            inbox.unlock()
         }
     }
 
@@ -124,92 +159,99 @@ final class ServedEngine: @unchecked Sendable {
         }
     }
 
-    // MARK: - On the queue
+    private func submit(_ request: Request) {
+        inbox.lock()
+        arrivals.append(request)
+        if !started {
+            started = true
+            let thread = Thread { self.runPasses() }
+            thread.name = "ponder.serve.engine"
+            thread.qualityOfService = .userInitiated
+            thread.start()
+        }
+        inbox.signal()
+        inbox.unlock()
+    }
 
-    private func generateNow(
-        prompt: [TokenID], options: GenerationOptions, cancelled: CancellationFlag, onStep: (EngineStep) -> Bool
-    ) throws -> GenerationResult {
-        var result = GenerationResult()
-        if cancelled.isCancelled {
+    // MARK: - On the engine thread
+
+    /// Admits arrivals, then runs one pass for everything in flight; sleeps while
+    /// there is nothing to do, and returns after 30 s of that.
+    private func runPasses() {
+        while true {
+            inbox.lock()
+            while arrivals.isEmpty && running.isEmpty {
+                // Idle for a while: the thread ends (and lets go of the engine); the
+                // next request starts another.
+                if !inbox.wait(until: Date(timeIntervalSinceNow: 30)) && arrivals.isEmpty {
+                    started = false
+                    inbox.unlock()
+                    return
+                }
+            }
+            let new = arrivals
+            arrivals.removeAll()
+            inbox.unlock()
+            for request in new { start(request) }
+            for (handle, entry) in running where entry.request.cancelled.isCancelled { decoder.cancel(handle) }
+            guard !decoder.isEmpty else { continue }
+            for finished in decoder.step() { end(finished) }
+        }
+    }
+
+    /// Puts `request` in the free slot whose session shares the longest prefix with
+    /// its prompt (a fresh session when none holds one).
+    private func start(_ request: Request) {
+        if request.cancelled.isCancelled {
+            var result = GenerationResult()
             result.stopReason = .cancelled
-            return result
+            request.continuation.resume(returning: result)
+            return
+        }
+        let busy = Set(running.values.map(\.slot))
+        let free = slots.indices.filter { !busy.contains($0) }
+        guard let slot = free.max(by: { sharedPrefix(slots[$0], request.prompt) < sharedPrefix(slots[$1], request.prompt) }) else {
+            // The admission queue lets in at most `parallel`; more is a bug, not a crash.
+            request.continuation.resume(throwing: APIError.server("no free generation slot"))
+            return
         }
         let session: InferenceSession
         do {
-            session = try self.session ?? model.makeSession(contextLength: contextLength)
-            self.session = session
+            session = try slots[slot] ?? model.makeSession(contextLength: contextLength)
         } catch {
-            throw APIError.server("the model could not start a session: \(error)")
+            request.continuation.resume(throwing: APIError.server("the model could not start a session: \(error)"))
+            return
         }
-        var logits: [Float]
-        do {
-            logits = try session.setTokens(prompt)
-        } catch {
-            // A failed evaluation may leave the cache half-written: start afresh next time.
-            self.session = nil
-            throw APIError.server("the model could not read the prompt: \(error)")
+        slots[slot] = session
+        let (options, onStep) = (request.options, request.onStep)
+        let handle = decoder.add(session, prompt: request.prompt, options: options) { [unowned self] event in
+            switch event {
+            case let .token(token, text, logProbability, alternatives):
+                let scored = logProbability.map { score(token, logProbability: $0, alternatives: alternatives) }
+                guard !text.isEmpty || scored != nil else { return true }
+                return onStep(EngineStep(text: text, token: scored))
+            case let .heldText(text):
+                return onStep(EngineStep(text: text, token: nil))
+            }
         }
-        var sampler = Sampler(parameters: options.sampling)
-        var detokenizer = StreamingDetokenizer(tokenizer: model.tokenizer)
-        var stops = StopStringMatcher(stopStrings: options.stopStrings)
-        let endTokens = model.tokenizer.vocabulary.endOfGenerationTokens
+        running[handle] = (request, slot)
+    }
 
-        func emit(_ text: String, _ token: ScoredToken?) -> Bool {
-            result.text += text
-            guard !text.isEmpty || token != nil else { return true }
-            return onStep(EngineStep(text: text, token: token))
+    private func end(_ finished: BatchDecoder.Finished) {
+        guard let (request, slot) = running.removeValue(forKey: finished.handle) else { return }
+        switch finished.result {
+        case let .success(result):
+            request.continuation.resume(returning: result)
+        case let .failure(error):
+            // A failed pass may leave the cache half-written: the slot starts afresh.
+            slots[slot] = nil
+            request.continuation.resume(throwing: APIError.server("generation failed: \(error)"))
         }
+    }
 
-        while true {
-            if cancelled.isCancelled {
-                result.stopReason = .cancelled
-                break
-            }
-            if result.tokens.count >= options.maximumTokens {
-                result.stopReason = .maximumTokens
-                break
-            }
-            if session.tokens.count >= contextLength {
-                result.stopReason = .contextFull
-                break
-            }
-            let token = sampler.sample(logits, history: session.tokens)
-            var scored: ScoredToken?
-            if options.logProbabilities || options.alternatives > 0 {
-                let logProbabilities = Sampler.logProbabilities(logits)
-                let best = options.alternatives > 0 ? Sampler.mostLikely(logProbabilities, count: options.alternatives) : []
-                if options.alternatives > 0 { result.alternatives.append(best) }
-                if options.logProbabilities {
-                    result.logProbabilities.append(logProbabilities[Int(token)])
-                    scored = score(token, logProbability: logProbabilities[Int(token)], alternatives: best)
-                }
-            }
-            if endTokens.contains(token) {
-                result.stopReason = .endOfGeneration
-                break
-            }
-            result.tokens.append(token)
-            let (text, stopped) = stops.feed(detokenizer.append(token))
-            if !emit(text, scored) {
-                result.stopReason = .cancelled
-                break
-            }
-            if let stopped {
-                result.stopReason = .stopString(stopped)
-                break
-            }
-            do {
-                logits = try session.append([token])
-            } catch {
-                self.session = nil
-                throw APIError.server("generation failed: \(error)")
-            }
-        }
-        switch result.stopReason {
-        case .endOfGeneration, .maximumTokens, .contextFull: _ = emit(stops.flush() + detokenizer.flush(), nil)
-        case .stopString, .cancelled: break
-        }
-        return result
+    private func sharedPrefix(_ session: InferenceSession?, _ prompt: [TokenID]) -> Int {
+        guard let session else { return -1 }
+        return zip(session.tokens, prompt).prefix { $0 == $1 }.count
     }
 
     /// A token's score as `logprobs` reports it.

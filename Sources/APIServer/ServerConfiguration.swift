@@ -11,6 +11,9 @@ public struct ServerConfiguration: Sendable {
     public var apiKey: String?
     /// Requests that may wait for the model; one more is refused with 503.
     public var queueCapacity: Int
+    /// Requests that use the model at once: plain generations are decoded together
+    /// (one forward pass per token for all of them); more wait in the queue.
+    public var parallel = 4
     /// Larger request bodies are refused with 413.
     public var maximumBodyBytes: Int
     /// The name of the loaded model (its file name) in `/v1/models`.

@@ -15,8 +15,10 @@ struct ServeCommand: AsyncParsableCommand {
             (tool steps, figures, the tree of thoughts; README "The web page"). Model names: the model file's name or \
             "ponder" run the model itself (with "tools", its reply's calls come back as \
             tool_calls); "ponder-agent" runs Ponder's planner with its own tools (fetch, \
-            python, calc) on this machine and answers with the result. One request uses the \
-            model at a time, in order of arrival; --queue more may wait, the next gets 503. \
+            python, calc) on this machine and answers with the result. Up to --parallel \
+            requests use the model at once (plain generations are decoded together, one \
+            forward pass per token for all of them, each streaming on its own); --queue \
+            more may wait in order of arrival, the next gets 503. \
             Binds to 127.0.0.1 unless --host says otherwise; --api-key requires \
             "Authorization: Bearer KEY".
 
@@ -50,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "How many requests may wait for the model; one more is refused with 503.")
     var queue = 16
+
+    @Option(help: ArgumentHelp(
+        "Requests that use the model at once (slots decoded together; each keeps its own KV cache).", valueName: "n"))
+    var parallel = 4
 
     @Option(name: .customLong("max-body"), help: ArgumentHelp("Largest request body accepted, in KiB (larger: 413).", valueName: "KiB"))
     var maxBody = 1024
@@ -88,6 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more") }
+        guard (1...64).contains(parallel) else { throw ValidationError("--parallel must be between 1 and 64") }
         guard maxBody > 0 else { throw ValidationError("--max-body must be positive") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive") }
         for (value, option) in [(idleTimeout, "--idle-timeout"), (headerTimeout, "--header-timeout"), (bodyTimeout, "--body-timeout")] {
@@ -122,6 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                 printError("warning: --allowed-host '*' answers any Host header: web pages can reach this server by DNS rebinding unless a proxy in front checks Host")
             }
             let prompts = try PromptLibrary.locate()
+            configuration.parallel = parallel
             configuration.agentDeliberation = try Self.deliberationPolicy(prompts: prompts, vocabulary: model.vocabulary)
             let servers = try await mcp.connect()
             configuration.agentExtraTools = servers.tools

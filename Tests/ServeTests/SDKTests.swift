@@ -46,7 +46,12 @@ extension ServerProcessTests {
 
         @Test("the queue: one runs, one waits, the next gets 503; a client leaving frees the model or its place")
         func queueAndCancellation() async throws {
-            try await expectScript("queue_cancel.py", serverArguments: ["--queue", "1"])
+            try await expectScript("queue_cancel.py", serverArguments: ["--queue", "1", "--parallel", "1"])
+        }
+
+        @Test("--parallel: streams generate together and equal their answers alone; a full house gets 503; a client leaving frees its slot")
+        func parallelSlots() async throws {
+            try await expectScript("parallel_slots.py", serverArguments: ["--parallel", "3", "--queue", "0"])
         }
 
         @Test("50 concurrent streaming clients: every one served or refused with the documented 503, no crash, memory bounded")
