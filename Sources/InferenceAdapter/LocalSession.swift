@@ -23,6 +23,9 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
 
     private var model: Model { owner.model }
 
+    /// Whether this session runs on `model`'s queue.
+    func belongs(to model: LocalLanguageModel) -> Bool { owner === model }
+
     var usage: TokenUsage {
         get async { (try? await owner.run { self.counts }) ?? TokenUsage() }
     }
@@ -81,6 +84,15 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
 
     private func generateNow(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) throws -> GenerationOutcome {
         try catchUp()
+        let result = try inference.generate(options(for: request)) { piece in
+            !self.cancelled.load(ordering: .relaxed) && onText(piece)
+        }
+        return record(result)
+    }
+
+    /// The engine's options for `request`: its limits, sampling, stop strings and
+    /// constraint (as a token mask).
+    func options(for request: GenerationRequest) -> GenerationOptions {
         let tokenizer = model.tokenizer
         let vocabularySize = model.config.vocabularySize
         var mask: (@Sendable ([TokenID]) -> TokenMask?)?
@@ -90,13 +102,15 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
                 return TokenMask(vocabularySize: vocabularySize, words: allowed.words)
             }
         }
-        let options = GenerationOptions(
+        return GenerationOptions(
             maximumTokens: request.maximumTokens,
             sampling: SamplingParameters(temperature: Float(request.temperature), seed: request.seed),
             stopStrings: request.stopStrings, logProbabilities: request.logProbabilities, alternatives: request.alternatives, mask: mask)
-        let result = try inference.generate(options) { piece in
-            !self.cancelled.load(ordering: .relaxed) && onText(piece)
-        }
+    }
+
+    /// Adds what a generation wrote to the context and the counts; its outcome.
+    func record(_ result: GenerationResult) -> GenerationOutcome {
+        let tokenizer = model.tokenizer
         counts.generated += result.tokens.count
         var stopString: String?
         if case .stopString(let stop) = result.stopReason { stopString = stop }
@@ -114,6 +128,28 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
             alternatives: result.alternatives.map { step in
                 step.map { TokenAlternative(text: tokenizer.decode([$0.token]), logProbability: Double($0.logProbability)) }
             })
+    }
+
+    /// Adds this session's generation to `decoder`: its context is evaluated (what is
+    /// new) in the decoder's passes, then it generates as `request` asks. Call
+    /// `record` with the result.
+    func join(_ decoder: BatchDecoder, request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) throws -> BatchDecoder.Handle {
+        guard contextTokens.count < inference.contextLength else {
+            throw InferenceError.invalidArgument(
+                "the conversation (\(contextTokens.count) tokens) no longer fits the context of \(inference.contextLength) tokens")
+        }
+        cancelled.store(false, ordering: .relaxed)
+        let handle = decoder.add(inference, prompt: contextTokens.isEmpty ? nil : contextTokens, options: options(for: request)) { piece in
+            !self.cancelled.load(ordering: .relaxed) && onText(piece)
+        }
+        // The decoder kept the prefix the cache already held; the rest is read now.
+        counts.prompt += max(0, contextTokens.count - inference.tokens.count)
+        return handle
+    }
+
+    /// Asks a generation in a batch to stop before its next token.
+    func cancelGeneration() {
+        cancelled.store(true, ordering: .relaxed)
     }
 
     private static func stopReason(_ reason: GenerationResult.StopReason) -> GenerationOutcome.StopReason {

@@ -14,6 +14,37 @@ public protocol LanguageModel: Sendable {
     var vocabulary: TokenVocabulary? { get }
     /// A new, empty session.
     func makeSession() async throws -> any LanguageModelSession
+    /// Lets each job's session continue its context as its request asks, together
+    /// where the model can decode several sequences at once (the local engine: one
+    /// forward pass per token for all of them), else one after another (the
+    /// default). Outcomes in the order of `jobs`; the sessions must be distinct.
+    func generateTogether(_ jobs: [GenerationJob]) async throws -> [GenerationOutcome]
+}
+
+extension LanguageModel {
+    /// One job after another: what a model without batched decoding does.
+    public func generateTogether(_ jobs: [GenerationJob]) async throws -> [GenerationOutcome] {
+        var outcomes: [GenerationOutcome] = []
+        for job in jobs { outcomes.append(try await job.session.generate(job.request, onText: job.onText)) }
+        return outcomes
+    }
+}
+
+/// A session and what it should generate next, for `LanguageModel.generateTogether`.
+public struct GenerationJob: Sendable {
+    /// The session that continues.
+    public var session: any LanguageModelSession
+    /// What to generate.
+    public var request: GenerationRequest
+    /// Receives each piece of text; false stops this job.
+    public var onText: @Sendable (String) -> Bool
+
+    /// `session` continues as `request` asks, streaming to `onText`.
+    public init(session: any LanguageModelSession, request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool = { _ in true }) {
+        self.session = session
+        self.request = request
+        self.onText = onText
+    }
 }
 
 /// One line of thought of a model: a context (a conversation laid out by the chat
