@@ -22,6 +22,10 @@ Outputs (in --out, by default Tests/InferenceTests/Fixtures):
 
 Run with the reference virtualenv (.venv-reference: llama-cpp-python, gguf):
   .venv-reference/bin/python tools/make_lora_fixture.py [--model PATH] [--out DIR]
+
+With --bench-adapter FILE it only writes a rank-16 adapter on every matrix of every
+block (F32, about 20 MB, not committed), the one docs/PERFORMANCE.md measures
+generation speed with (ponder bench --lora FILE).
 Everything comes from fixed seeds; rerunning with the same package versions
 rewrites identical files.
 """
@@ -78,19 +82,20 @@ MATRICES = [
 ]
 
 
-def write_adapter(path: Path) -> None:
+def write_adapter(path: Path, rank: int = RANK, layers=LAYERS, all_f32: bool = False) -> None:
     rng = np.random.default_rng(SEED)
     writer = gguf.GGUFWriter(str(path), arch="llama")
     writer.add_type(gguf.GGUFType.ADAPTER)
     writer.add_string(gguf.Keys.Adapter.TYPE, "lora")
     writer.add_float32(gguf.Keys.Adapter.LORA_ALPHA, ALPHA)
-    for layer in LAYERS:
+    for layer in layers:
         for _, name, n_in, n_out, kind in MATRICES:
+            kind = gguf.GGMLQuantizationType.F32 if all_f32 else kind
             dtype = np.float32 if kind == gguf.GGMLQuantizationType.F32 else np.float16
             # numpy shape (rows, columns) is GGML shape [columns, rows]:
             # lora_a [n_in, rank] holds rank rows of n_in; lora_b [rank, n_out] n_out rows of rank.
-            a = rng.normal(0, 1 / np.sqrt(n_in), size=(RANK, n_in)).astype(dtype)
-            b = rng.normal(0, B_STD, size=(n_out, RANK)).astype(dtype)
+            a = rng.normal(0, 1 / np.sqrt(n_in), size=(rank, n_in)).astype(dtype)
+            b = rng.normal(0, B_STD, size=(n_out, rank)).astype(dtype)
             writer.add_tensor(f"blk.{layer}.{name}.weight.lora_a", a, raw_dtype=kind)
             writer.add_tensor(f"blk.{layer}.{name}.weight.lora_b", b, raw_dtype=kind)
     writer.write_header_to_file()
@@ -119,7 +124,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument("--bench-adapter", type=Path, help="only write a rank-16 adapter on every matrix here")
     args = parser.parse_args()
+    if args.bench_adapter:
+        write_adapter(args.bench_adapter, rank=16, layers=range(30), all_f32=True)
+        print(f"wrote {args.bench_adapter} ({args.bench_adapter.stat().st_size} bytes)")
+        return
     adapter = args.out / ADAPTER_NAME
     write_adapter(adapter)
 
