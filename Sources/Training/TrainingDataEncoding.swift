@@ -1,3 +1,4 @@
+import Foundation
 import Inference
 
 /// A conversation as the model reads it: its tokens, and which of them the loss
@@ -24,12 +25,17 @@ public struct EncodedConversation: Sendable, Equatable {
 /// Turns conversations into tokens and loss masks with the model's chat template, the
 /// way inference renders prompts (`Model.chatTokens`).
 ///
-/// The assistant turns are found by rendering prefixes: the tokens of `messages[..<i]`
-/// with the generation prompt end where turn `i`'s reply begins, and those of
-/// `messages[...i]` without it end after the reply's end-of-turn. Their difference is
-/// exactly what the model would have written, so it works for any template, not only the
-/// families Ponder knows. Whitespace the template writes after the end-of-turn token
-/// (ChatML's newline) is not a target: the model stops at the end-of-turn token.
+/// The assistant turns are found by rendering prefixes: `messages[..<i]` with the
+/// generation prompt ends where turn `i`'s reply begins, and `messages[...i]` without it
+/// ends after the reply's end of turn; the difference is exactly what the model writes,
+/// for any template, not only the families Ponder knows. Prompt and reply are tokenised
+/// apart, so the model learns each reply after the very tokens inference gives it (one
+/// token may not straddle the two). Whitespace the template writes after the end-of-turn
+/// text (ChatML's newline) is not a target: the model stops at the end of turn.
+///
+/// A template whose text for a longer conversation does not start with its text for a
+/// shorter one (some rewrite earlier turns) is handled on tokens instead: the targets are
+/// the tokens between the two renderings' common prefixes with the whole conversation.
 public struct TrainingDataEncoder: Sendable {
     /// The tokenizer.
     public let tokenizer: Tokenizer
@@ -72,6 +78,52 @@ public struct TrainingDataEncoder: Sendable {
 
     /// One conversation's tokens and mask, or the assistant turn the template hides.
     public func encode(_ conversation: TrainingConversation) -> Result<EncodedConversation, TrainingDataProblem> {
+        let result = encodeBySegments(conversation) ?? encodeByTokens(conversation)
+        guard case .success(let encoded) = result else { return result }
+        // Every assistant turn has targets (the segment method checks this itself).
+        return encoded.targetCount > 0 ? result : .failure(TrainingDataProblem(
+            line: conversation.line,
+            reason: .assistantTurnNotFound(index: conversation.messages.firstIndex { $0.role == .assistant } ?? 0)))
+    }
+
+    /// Prompt and reply texts cut from the renderings and tokenised apart; nil when a
+    /// rendering does not extend the one before it.
+    func encodeBySegments(_ conversation: TrainingConversation) -> Result<EncodedConversation, TrainingDataProblem>? {
+        let messages = conversation.messages
+        var tokens: [TokenID] = [], mask: [Bool] = []
+        var consumed = "".unicodeScalars
+        func append(_ text: Substring.UnicodeScalarView, target: Bool) {
+            guard !text.isEmpty else { return }
+            let ids = tokenizer.encode(
+                String(Substring(text)), addSpecial: tokens.isEmpty && !template.rendersBeginOfSequence, parseSpecial: true)
+            tokens += ids
+            mask += [Bool](repeating: target, count: ids.count)
+        }
+        for (index, message) in messages.enumerated() where message.role == .assistant {
+            let prompt = template.render(Array(messages[..<index]), addGenerationPrompt: true).unicodeScalars
+            let through = template.render(Array(messages[...index]), addGenerationPrompt: false).unicodeScalars
+            guard prompt.starts(with: consumed), through.starts(with: prompt) else { return nil }
+            append(prompt.dropFirst(consumed.count), target: false)
+            let reply = through.dropFirst(prompt.count)
+            // The target ends with the end-of-turn text; what the template adds after it is not.
+            let end = Substring(reply).range(of: template.endOfTurnText, options: .backwards)?.upperBound ?? reply.endIndex
+            let before = tokens.count
+            append(reply[..<end], target: true)
+            guard tokens.count > before else {
+                return .failure(TrainingDataProblem(line: conversation.line, reason: .assistantTurnNotFound(index: index)))
+            }
+            append(reply[end...], target: false)
+            consumed = through
+        }
+        let whole = template.render(messages, addGenerationPrompt: false).unicodeScalars
+        guard whole.starts(with: consumed) else { return nil }
+        append(whole.dropFirst(consumed.count), target: false)
+        return .success(EncodedConversation(line: conversation.line, tokens: tokens, lossMask: mask))
+    }
+
+    /// The whole conversation tokenised at once, the targets between the common prefixes
+    /// of each turn's renderings with it.
+    func encodeByTokens(_ conversation: TrainingConversation) -> Result<EncodedConversation, TrainingDataProblem> {
         let messages = conversation.messages
         let tokens = self.tokens(messages, addGenerationPrompt: false)
         var mask = [Bool](repeating: false, count: tokens.count)
@@ -79,11 +131,9 @@ public struct TrainingDataEncoder: Sendable {
         for (index, message) in messages.enumerated() where message.role == .assistant {
             let before = self.tokens(Array(messages[..<index]), addGenerationPrompt: true)
             let through = self.tokens(Array(messages[...index]), addGenerationPrompt: false)
-            // Measured against the whole conversation's tokens, so a template that
-            // renders a turn a little differently once more follow still lines up.
             let start = commonPrefixCount(before, tokens)
             var end = commonPrefixCount(through, tokens)
-            if let endOfTurn, let last = tokens[start..<end].lastIndex(of: endOfTurn) { end = last + 1 }
+            if let endOfTurn, start < end, let last = tokens[start..<end].lastIndex(of: endOfTurn) { end = last + 1 }
             guard start < end else {
                 return .failure(TrainingDataProblem(line: conversation.line, reason: .assistantTurnNotFound(index: index)))
             }

@@ -95,6 +95,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var modelOptions: ModelOptions
 
     func validate() throws {
+        guard modelOptions.lora.isEmpty else {
+            throw ValidationError("train starts from the base model and takes no --lora; to train on top of an adapter, merge it first with ponder export")
+        }
         guard rank > 0 else { throw ValidationError("--rank must be positive (e.g. 8 or 16), not \(rank)") }
         guard alpha > 0, alpha.isFinite else { throw ValidationError("--alpha must be positive") }
         _ = try loraTargets()
@@ -250,16 +253,17 @@ final class TrainingInterrupt: @unchecked Sendable {
     init() {
         signal(SIGINT, SIG_IGN)
         source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler { [count] in
-            let seen = count.add(1, ordering: .sequentiallyConsistent).newValue
-            if seen == 1 {
-                FileHandleOutput.writeToStandardError("\nstopping after this step to save a checkpoint (Ctrl-C again to quit now)\n")
-            } else {
-                FileHandleOutput.writeToStandardError("\n")
-                exit(130)
-            }
-        }
+        source.setEventHandler { [weak self] in self?.interrupted() }
         source.resume()
+    }
+
+    private func interrupted() {
+        if count.add(1, ordering: .sequentiallyConsistent).newValue == 1 {
+            FileHandleOutput.writeToStandardError("\nstopping after this step to save a checkpoint (Ctrl-C again to quit now)\n")
+        } else {
+            FileHandleOutput.writeToStandardError("\n")
+            exit(130)
+        }
     }
 
     /// Whether Ctrl-C was pressed.
