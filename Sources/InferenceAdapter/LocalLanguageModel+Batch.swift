@@ -1,4 +1,5 @@
 import Agent
+import Foundation
 import Inference
 
 extension LocalLanguageModel {
@@ -30,5 +31,46 @@ extension LocalLanguageModel {
         } onCancel: {
             for session in local { session.cancelGeneration() }
         }
+    }
+
+    /// The log-probability of each continuation after `session`'s context: every
+    /// continuation runs in a fork of the session, all of them in one forward pass
+    /// (`Transformer.forward` over their segments), and its tokens' log-probabilities
+    /// are summed. Nil for a session of another model.
+    public func logProbabilities(of continuations: [String], after session: any LanguageModelSession) async throws -> [Double]? {
+        guard let session = session as? LocalSession, session.belongs(to: self) else { return nil }
+        guard !continuations.isEmpty else { return [] }
+        return try await run {
+            let (parent, first) = try session.evaluatedState()
+            let tokenizer = self.model.tokenizer
+            let tokenized = continuations.map { tokenizer.encode($0, addSpecial: false) }
+            let scored = tokenized.indices.filter { !tokenized[$0].isEmpty && parent.tokens.count + tokenized[$0].count <= parent.contextLength }
+            let forks = scored.map { _ in parent.fork() }
+            let rows = self.model.transformer.forward(zip(scored, forks).map { index, fork in
+                Transformer.ForwardSegment(tokens: tokenized[index], cache: fork.cache, logits: .all)
+            })
+            let vocabulary = self.model.config.vocabularySize
+            var scores = [Double](repeating: -.infinity, count: continuations.count)
+            for (index, result) in zip(scored, rows) {
+                let logits = try result.get()
+                let tokens = tokenized[index]
+                var total = Self.logProbability(of: tokens[0], in: first[...])
+                for position in 1..<max(1, tokens.count) {
+                    let row = logits[((position - 1) * vocabulary)..<(position * vocabulary)]
+                    total += Self.logProbability(of: tokens[position], in: row)
+                }
+                scores[index] = total
+            }
+            session.countScored(scored.reduce(0) { $0 + tokenized[$1].count })
+            return scores
+        }
+    }
+
+    /// log-softmax of `logits` at `token`.
+    static func logProbability(of token: TokenID, in logits: ArraySlice<Float>) -> Double {
+        let maximum = logits.max() ?? 0
+        var sum = 0.0
+        for value in logits { sum += Double(Foundation.exp(value - maximum)) }
+        return Double(logits[logits.startIndex + Int(token)] - maximum) - Foundation.log(sum)
     }
 }

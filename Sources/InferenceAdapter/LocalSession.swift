@@ -147,6 +147,20 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
         return handle
     }
 
+    /// The engine session with the context evaluated, and the logits after it.
+    func evaluatedState() throws -> (InferenceSession, [Float]) {
+        try catchUp()
+        guard let logits = inference.lastLogits else {
+            throw InferenceError.invalidArgument("scoring needs a context: start the session first")
+        }
+        return (inference, logits)
+    }
+
+    /// Counts tokens read to score continuations.
+    func countScored(_ tokens: Int) {
+        counts.prompt += tokens
+    }
+
     /// Asks a generation in a batch to stop before its next token.
     func cancelGeneration() {
         cancelled.store(true, ordering: .relaxed)

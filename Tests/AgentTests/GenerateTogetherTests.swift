@@ -76,3 +76,35 @@ struct GenerateTogetherTests {
         }
     }
 }
+
+/// `LanguageModel.logProbabilities(of:after:)`: one batched pass gives each
+/// continuation the log-probability that scoring it token by token gives.
+struct ScoreTogetherTests {
+    @Test("continuations scored together equal their tokens' log-probabilities read one at a time; the session is unchanged")
+    func scoresEqualStepByStep() async throws {
+        let model = try LocalDeliberationTests.loadModel()
+        let session = try await model.makeSession()
+        try await session.start([Message(.user, "What is 4 + 8?")], assistantPrefix: "", stablePrefix: 0)
+        let continuations = ["4 + 8 = 12", "The answer is 12.", "12", "Paris"]
+        let scores = try #require(try await model.logProbabilities(of: continuations, after: session))
+        #expect(scores.count == continuations.count)
+        let engine = model.model
+        for (text, score) in zip(continuations, scores) {
+            // The reference: a fresh engine session reads the context, then each token.
+            let reference = try engine.makeSession(contextLength: model.contextLength)
+            var logits = try reference.append(engine.chatTokens([ChatMessage(role: .user, content: "What is 4 + 8?")]))
+            var total = 0.0
+            for token in engine.tokenizer.encode(text, addSpecial: false) {
+                total += Double(Sampler.logProbabilities(logits)[Int(token)])
+                logits = try reference.append([token])
+            }
+            #expect(abs(total - score) < 1e-3, "\(text): \(score) against \(total)")
+        }
+        #expect(scores[0] > scores[3], "an answer to the question should be likelier than 'Paris'")
+        // The session goes on as before: generating now equals generating in a fresh one.
+        let after = try await session.generate(GenerationRequest(maximumTokens: 6)) { _ in true }
+        let fresh = try await model.makeSession()
+        try await fresh.start([Message(.user, "What is 4 + 8?")], assistantPrefix: "", stablePrefix: 0)
+        #expect(after.text == (try await fresh.generate(GenerationRequest(maximumTokens: 6)) { _ in true }).text)
+    }
+}

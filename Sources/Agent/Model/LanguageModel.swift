@@ -19,6 +19,11 @@ public protocol LanguageModel: Sendable {
     /// forward pass per token for all of them), else one after another (the
     /// default). Outcomes in the order of `jobs`; the sessions must be distinct.
     func generateTogether(_ jobs: [GenerationJob]) async throws -> [GenerationOutcome]
+    /// The log-probability of each of `continuations` (its canonical tokens, one after
+    /// another) after the context of `session`, all read in one batched pass where the
+    /// model can (the local engine); nil when the model cannot score text (the
+    /// default: remote servers). `session` is not changed.
+    func logProbabilities(of continuations: [String], after session: any LanguageModelSession) async throws -> [Double]?
 }
 
 extension LanguageModel {
@@ -27,6 +32,11 @@ extension LanguageModel {
         var outcomes: [GenerationOutcome] = []
         for job in jobs { outcomes.append(try await job.session.generate(job.request, onText: job.onText)) }
         return outcomes
+    }
+
+    /// Scoring text is the local engine's: nil.
+    public func logProbabilities(of continuations: [String], after session: any LanguageModelSession) async throws -> [Double]? {
+        nil
     }
 }
 
