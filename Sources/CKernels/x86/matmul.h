@@ -83,8 +83,26 @@ typedef void (*rows_kernel)(const uint8_t *w, int64_t row_bytes, int64_t rows, c
 #define CALL_F16(NT, ROWS, row, apart, o) CALL_ONE(ROWS, row, apart, o, kernel_float(CK_F16, NT, row_, x, xstride, n, o_))
 #define CALL_BF16(NT, ROWS, row, apart, o) CALL_ONE(ROWS, row, apart, o, kernel_float(CK_BF16, NT, row_, x, xstride, n, o_))
 
+#if CK_VNNI
+// One row at a time for the strip types: a row's decoded strips take eight registers.
+#define CK_ROWS_KERNEL_STRIPS(name, CALL)                                                                         \
+    FN void name(const uint8_t *w, int64_t row_bytes, int64_t rows, const uint8_t *x, int64_t xstride, int nt,  \
+                 int64_t n, float *y, int64_t y_stride) {                                                       \
+        switch (nt) {                                                                                             \
+            CK_ROWS_CASE1(1, CALL)                                                                                \
+            CK_ROWS_CASE1(2, CALL)                                                                                \
+            CK_ROWS_CASE1(3, CALL)                                                                                \
+            CK_ROWS_CASE1(4, CALL)                                                                                \
+            CK_ROWS_WIDE(CALL)                                                                                    \
+        default: break;                                                                                           \
+        }                                                                                                         \
+    }
+CK_ROWS_KERNEL_STRIPS(rows_q4_0, CALL_Q4_0)
+CK_ROWS_KERNEL_STRIPS(rows_q4_1, CALL_Q4_1)
+#else
 CK_ROWS_KERNEL(rows_q4_0, CALL_Q4_0)
 CK_ROWS_KERNEL(rows_q4_1, CALL_Q4_1)
+#endif
 CK_ROWS_KERNEL(rows_q5_0, CALL_Q5_0)
 CK_ROWS_KERNEL(rows_q5_1, CALL_Q5_1)
 CK_ROWS_KERNEL(rows_q8_0, CALL_Q8_0)
@@ -136,7 +154,7 @@ FN int plan_product(int type, int64_t n, int64_t tokens, product_plan *plan) {
     plan->repack = repack;
     // Tokens per kernel call: eight where that measured faster (one row at a time),
     // else four (two rows at a time for the 32-element types, sharing the loads).
-    plan->max_nt = (weight_offset(type) || type == CK_F32 || type == CK_F16 || type == CK_BF16) ? 4 : MAX_NT;
+    plan->max_nt = ((weight_offset(type) && type != CK_Q8_0 && !strip_type(type)) || type == CK_F32 || type == CK_F16 || type == CK_BF16) ? 4 : MAX_NT;
     plan->row_bytes = n / ck_block_size(type) * ck_type_size(type);
     plan->input_bytes = ck_activation_row_bytes(type, n);
     plan->tile_stride = repack == 1 ? packed32_bytes(type, n / 32)

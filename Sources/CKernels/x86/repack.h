@@ -25,6 +25,11 @@ INL int weight_offset(int type) {
     }
 }
 
+// Types whose whole groups of sixteen blocks are packed as strips (AVX-512):
+// qs[g0 * 32 + 64 k + 4 j …] = quant dword k of block g0 + j, and init[g0 * 4 + j] the
+// offset term of block g0 + j's whole sum. A last partial group stays in quads.
+INL int strip_type(int type) { return CK_VNNI && (type == CK_Q4_0 || type == CK_Q4_1); }
+
 INL int64_t pad16(int64_t nb) { return (nb + 15) & ~(int64_t)15; }
 
 INL int64_t packed32_bytes(int type, int64_t nb) {
@@ -63,6 +68,19 @@ FN void pack32_row(int type, const uint8_t *x, int64_t nb, uint8_t *dst) {
         if (offset) {
             const __m512i sums = _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), ones8, lo), ones8, hi);
             _mm512_store_si512(init + b * 4, _mm512_mullo_epi32(sums, factor));
+        }
+    }
+    if (strip_type(type)) {
+        for (int64_t g0 = 0; g0 + 16 <= nb; g0 += 16) {
+            uint32_t *strips = (uint32_t *)(qs + g0 * 32);
+            for (int k = 0; k < 8; k++) {
+                for (int j = 0; j < 16; j++) strips[16 * k + j] = load_u32(x + (g0 + j) * stride + quants + 4 * k);
+            }
+            if (offset) {
+                __m512i sums = _mm512_setzero_si512();
+                for (int k = 0; k < 8; k++) sums = _mm512_dpbusd_epi32(sums, ones8, _mm512_load_si512(strips + 16 * k));
+                _mm512_store_si512(init + g0 * 4, _mm512_mullo_epi32(sums, factor));
+            }
         }
     }
 #else
