@@ -21,6 +21,10 @@ public struct AdamW: Sendable, Equatable {
         /// Decoupled weight decay λ (0: none, the usual choice for LoRA).
         public var weightDecay: Double
 
+        enum CodingKeys: String, CodingKey {
+            case beta1, beta2, epsilon, weightDecay = "weight_decay"
+        }
+
         /// The usual constants: β1 0.9, β2 0.999, ε 1e-8, no weight decay.
         public init(beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8, weightDecay: Double = 0) {
             self.beta1 = beta1
