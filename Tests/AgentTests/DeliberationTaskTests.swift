@@ -22,19 +22,70 @@ private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampl
     #expect(Game24Puzzle(question: "Make 24 from 1 2 3 4 5.") == nil)
 }
 
-@Test func movesUseTheNumbersLeftAndResultsMustBePositiveWholeNumbers() throws {
+@Test func movesUseTheNumbersLeftAndResultsMustBePositive() throws {
     let state = Game24State(numbers: [4, 4, 6, 8])
-    #expect(state.moves.contains("4 + 8 ="))
+    #expect(state.moves.contains("8 + 4 ="))
     #expect(state.moves.contains("4 * 4 ="))
+    #expect(state.moves.contains("4 / 6 ="))
     #expect(!state.moves.contains("5 + 8 ="))
     let move = try #require(Game24Move("4 + 8 "))
-    guard case .success(let next) = state.applying(move, result: 12) else { Issue.record("a legal move was refused"); return }
+    guard case .success(let next) = state.applying(move, result: Game24Number(12)) else { Issue.record("a legal move was refused"); return }
     #expect(next.listed == "4 6 12")
     #expect(next.entries.last?.expression == "4 + 8")
+    // Fractions are allowed; results must be positive.
     let half = try #require(Game24Move("6 / 4"))
-    #expect(state.applying(half, result: nil) == .failure(.notPositiveWhole("6 / 4")))
+    guard case .success(let fraction) = state.applying(half, result: Game24State.value(of: half)) else { Issue.record("6 / 4 was refused"); return }
+    #expect(fraction.listed == "4 8 3/2")
+    let negative = try #require(Game24Move("4 - 6"))
+    #expect(state.applying(negative, result: Game24State.value(of: negative)) == .failure(.notPositive("4 - 6")))
     let absent = try #require(Game24Move("5 + 8"))
-    #expect(state.applying(absent, result: 13) == .failure(.notLeft(5, "4 4 6 8")))
+    #expect(state.applying(absent, result: Game24Number(13)) == .failure(.notLeft(Game24Number(5), "4 4 6 8")))
+}
+
+@Test func equivalentMovesAreListedOnceAndEqualPositionsShareAKey() throws {
+    // 4 4 6 8: pairs {4,4} {4,6} {4,8} {6,8}; + and * once per pair, - only when positive,
+    // and / both ways unless the numbers are equal.
+    let moves = Game24State(numbers: [4, 4, 6, 8]).moves
+    #expect(moves.count == Set(moves).count)
+    #expect(moves.count == 3 + 5 + 5 + 5)
+    #expect(!moves.contains("4 + 8 =") && moves.contains("8 + 4 ="))
+    #expect(!moves.contains("4 - 8 =") && !moves.contains("4 - 4 ="))
+    let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 4, 6, 8]), prompts: game24Prompts, vocabulary: nil)
+    let one = [Thought(text: "8 + 4 = 12 (left: 4 6 12)\n"), Thought(text: "6 - 4 = 2 (left: 12 2)\n")]
+    let other = [Thought(text: "6 - 4 = 2 (left: 4 8 2)\n"), Thought(text: "8 + 4 = 12 (left: 2 12)\n")]
+    #expect(task.stateKey(after: one) == task.stateKey(after: other))
+    #expect(task.stateKey(after: Array(one.prefix(1))) != task.stateKey(after: Array(other.prefix(1))))
+}
+
+@Test func fractionsAreReadWrittenAndComputedExactly() throws {
+    #expect(Game24Number("8/3") == Game24Number(16, over: 6))
+    #expect(Game24Number("8/3")?.description == "8/3")
+    #expect(Game24Number(calculatorOutput: "0.333333333333333 (= 1/3)") == Game24Number(1, over: 3))
+    #expect(Game24Number(calculatorOutput: "2.5") == Game24Number(5, over: 2))
+    #expect(Game24Number(calculatorOutput: "24") == Game24Number(24))
+    #expect(Game24Number(calculatorOutput: "-2") == Game24Number(-2))
+    let move = try #require(Game24Move("3 - 8/3 ="))
+    #expect(move.left == Game24Number(3) && move.right == Game24Number(8, over: 3))
+    #expect(Game24State.value(of: move) == Game24Number(1, over: 3))
+    // "8 / 8/3" divides by the fraction, not 8 / 8 then / 3.
+    #expect(Game24State.value(of: try #require(Game24Move("8 / 1/3"))) == Game24Number(24))
+}
+
+@Test func aPuzzleThatNeedsFractionsIsSolvedThroughThem() async throws {
+    // 3 3 8 8 → 8 ÷ (3 − 8 ÷ 3): only fractions reach 24.
+    let model = ScriptedModel([])
+    let task = Game24Task(puzzle: Game24Puzzle(numbers: [3, 3, 8, 8]), prompts: game24Prompts, vocabulary: nil)
+    let session = try await model.makeSession()
+    try await task.begin(in: session)
+    #expect(task.candidates(after: [])?.contains("8 / 3 =") == true)
+    let first = try #require(try await task.write("8 / 3 =", after: [], in: session))
+    #expect(first.text == "8 / 3 = 8/3 (left: 3 8 8/3)\n" && first.verified == true)
+    #expect(task.candidates(after: [first])?.contains("3 - 8/3 =") == true)
+    let second = try #require(try await task.write("3 - 8/3 =", after: [first], in: session))
+    #expect(second.text == "3 - 8/3 = 1/3 (left: 8 1/3)\n")
+    let last = try #require(try await task.write("8 / 1/3 =", after: [first, second], in: session))
+    #expect(last.solves && last.answer == "8 / (3 - (8 / 3)) = 24")
+    #expect(Game24Checker.check("8 / (3 - 8 / 3)", puzzle: task.puzzle) == .solves)
 }
 
 @Test func theCheckerVerifiesTheWholeExpressionExactly() {
@@ -49,22 +100,22 @@ private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampl
 
 @Test func aGame24ThoughtIsTheModelsMoveComputedByTheCalculator() async throws {
     // The model wants "5 + 8" (5 is not a number left): held to the moves, it writes another.
-    let model = ScriptedModel(["4 + 8 = 12", "5 + 8 =", "6 - 4 =", "2 * 12 ="], constrained: true)
+    let model = ScriptedModel(["8 + 4 = 12", "5 + 8 =", "6 - 4 =", "12 * 2 ="], constrained: true)
     let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 4, 6, 8]), prompts: game24Prompts, vocabulary: model.vocabulary)
     let session = try await model.makeSession() as! ScriptedSession
     try await task.begin(in: session)
     let first = try #require(try await task.writeThought(after: [], in: session, sampling: sampling()))
-    #expect(first.text == "4 + 8 = 12 (left: 4 6 12)\n")
+    #expect(first.text == "8 + 4 = 12 (left: 4 6 12)\n")
     #expect(first.verified == true && first.answer == nil)
-    #expect(first.steps.map(\.input) == ["4 + 8"])
-    #expect(session.context.withLock { $0 }.hasSuffix("Numbers: 4 4 6 8\n[assistant] 4 + 8 = 12 (left: 4 6 12)\n"))
+    #expect(first.steps.map(\.input) == ["8 + 4"])
+    #expect(session.context.withLock { $0 }.hasSuffix("Numbers: 4 4 6 8\n[assistant] 8 + 4 = 12 (left: 4 6 12)\n"))
     let second = try #require(try await task.writeThought(after: [first], in: try await session.fork(), sampling: sampling()))
     #expect(!second.text.hasPrefix("5"))
     let third = try #require(try await task.writeThought(after: [first], in: session, sampling: sampling()))
     #expect(third.text == "6 - 4 = 2 (left: 12 2)\n")
     let last = try #require(try await task.writeThought(after: [first, third], in: session, sampling: sampling()))
-    #expect(last.solves && last.answer == "(6 - 4) * (4 + 8) = 24")
-    #expect(task.answer(from: [first, third, last], finished: true).hasSuffix("Answer: (6 - 4) * (4 + 8) = 24"))
+    #expect(last.solves && last.answer == "(8 + 4) * (6 - 4) = 24")
+    #expect(task.answer(from: [first, third, last], finished: true).hasSuffix("Answer: (8 + 4) * (6 - 4) = 24"))
 }
 
 @Test func aMoveAlreadyWrittenFromAStateIsNotOfferedAgain() async throws {
@@ -87,7 +138,7 @@ private func sampling(seed: UInt64 = 0, siblings: [String] = []) -> ThoughtSampl
 
 @Test func game24PromptsHaveTheirPlaceholders() throws {
     #expect(try game24Prompts.placeholders(in: Game24Task.valueQuestionFile) == ["numbers"])
-    #expect(try game24Prompts.examples(Game24Task.proposeFile).count == 7)
+    #expect(try game24Prompts.examples(Game24Task.proposeFile).count == 9)
     #expect(try game24Prompts.examples(Game24Task.valueFile).first?.role == .system)
 }
 

@@ -69,15 +69,87 @@ private func search(_ model: TreeModel, _ options: DeliberationOptions, deadline
     #expect(!result.finished && result.answer.hasPrefix("partial: "))
 }
 
-@Test func aCallThatHangsPastTheBudgetIsCutShort() async throws {
-    // The fifth generation takes 10 s of the clock, then never returns by itself.
+@Test func aCallThatCannotBeCancelledIsNotWaitedForPastTheBudget() async throws {
+    // The fifth generation takes 10 s of the clock, then hangs, cancelled or not, until
+    // the test releases it: the search must answer without it. (Should it wait, the
+    // release after 20 s of real time ends the wait and the first expectation fails.)
     let clock = ManualClock()
     let model = TreeModel(clock: clock, cost: .seconds(10), stallAt: 5) { context, seed in "\(lastThought(context).prefix(1))\(index(seed))" }
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(20))
+        model.release.open()
+    }
+    defer {
+        watchdog.cancel()
+        model.release.open()
+    }
     let started = ContinuousClock.now
     let result = try await search(model, DeliberationOptions(budget: .seconds(45)))
     #expect(ContinuousClock.now - started < .seconds(10), "the hung call was waited for")
     #expect(result.stoppedBy?.description == "the time budget (45 s)")
     #expect(result.tree.nodes.count > 1)
+}
+
+@Test func aTaskContextThatCannotBeCancelledIsNotWaitedForPastTheBudget() async throws {
+    // Laying out the task's context (the engine evaluating a long prompt with a cold
+    // cache) takes 10 s of a 5 s budget and then hangs: the search answers at once.
+    let clock = ManualClock()
+    let model = TreeModel(clock: clock, cost: .seconds(10), stallAtStart: true) { _, seed in "A\(index(seed))" }
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(20))
+        model.release.open()
+    }
+    defer {
+        watchdog.cancel()
+        model.release.open()
+    }
+    let started = ContinuousClock.now
+    let result = try await search(model, DeliberationOptions(budget: .seconds(5)))
+    #expect(ContinuousClock.now - started < .seconds(10), "the task's context was waited for")
+    #expect(result.stoppedBy?.description == "the time budget (5 s)")
+    #expect(result.tree.nodes.count == 1 && !result.finished)
+}
+
+@Test func theProposalOrderIsASampleWithoutReplacementInProportionToTheProbabilities() {
+    // Three thoughts with probabilities 0.7, 0.2, 0.1: over many seeds the first
+    // proposal is each about that often, and every order holds each thought once.
+    let logProbabilities = [0.7, 0.2, 0.1].map { log($0) }
+    var first: [String: Int] = [:]
+    let runs = 4000
+    for seed in 0..<runs {
+        var queue = ProposalQueue(candidates: ["a", "b", "c"], logProbabilities: logProbabilities, seed: UInt64(seed), leftoverMass: 0)
+        var drawn: [String] = []
+        while let next = queue.next() { drawn.append(next) }
+        #expect(drawn.sorted() == ["a", "b", "c"])
+        first[drawn[0], default: 0] += 1
+    }
+    #expect(abs(Double(first["a"] ?? 0) / Double(runs) - 0.7) < 0.03)
+    #expect(abs(Double(first["b"] ?? 0) / Double(runs) - 0.2) < 0.03)
+    #expect(abs(Double(first["c"] ?? 0) / Double(runs) - 0.1) < 0.03)
+    // The same seed, the same order.
+    let one = ProposalQueue(candidates: ["a", "b", "c"], logProbabilities: logProbabilities, seed: 9, leftoverMass: 0)
+    let again = ProposalQueue(candidates: ["a", "b", "c"], logProbabilities: logProbabilities, seed: 9, leftoverMass: 0)
+    #expect(one.order == again.order)
+}
+
+@Test func proposingStopsWhenTheThoughtsLeftHoldAlmostNoneOfTheMass() {
+    // 0.9 and 0.099 hold all but 0.001: with ε = 0.01 the rest is never proposed.
+    var queue = ProposalQueue(
+        candidates: ["likely", "possible", "rare"], logProbabilities: [0.9, 0.099, 0.001].map { log($0) }, seed: 1, leftoverMass: 0.01)
+    var drawn: [String] = []
+    while let next = queue.next() { drawn.append(next) }
+    if drawn.count == 3 {
+        // The rare one came early (a Gumbel draw can do that): then nothing was left out.
+        #expect(drawn.last != "rare")
+    } else {
+        #expect(drawn.sorted() == ["likely", "possible"])
+    }
+    #expect(queue.isExhausted)
+    // Uniform: equal weights, every thought proposed.
+    var uniform = ProposalQueue(candidates: (0..<30).map(String.init), logProbabilities: Array(repeating: 0, count: 30), seed: 3, leftoverMass: 0.01)
+    var count = 0
+    while uniform.next() != nil { count += 1 }
+    #expect(count == 30)
 }
 
 @Test func aStopRequestEndsTheSearchWithTheBestSoFar() async throws {

@@ -60,24 +60,79 @@ struct LocalDeliberationTests {
         #expect(await child.usage.prompt == ownTokens)
     }
 
-    @Test("a search on a real puzzle reads each shared prefix once")
+    @Test("a search on a real puzzle stops at its thought limit, grows each position once and reads each shared prefix once")
     func aShortSearch() async throws {
         let model = try Self.loadModel()
         let task = Game24Task(puzzle: Game24Puzzle(numbers: [1, 1, 4, 6]), prompts: Self.prompts, vocabulary: model.vocabulary)
-        // Twelve thoughts (or a solution before): a count, not a time, so load cannot change it.
-        let deadline = Deadline.unlimited()
-        let result = try await Deliberation(model: model, options: DeliberationOptions(budget: .seconds(600))).run(task, deadline: deadline) {
-            if $0.thoughts >= 12 { deadline.stop() }
-        }
+        // Twelve thoughts: a count, not a time, so load cannot change it.
+        let options = DeliberationOptions(budget: .seconds(600), value: .model, maximumThoughts: 12)
+        let result = try await Deliberation(model: model, options: options).run(task)
         let thoughts = result.tree.nodes.count - 1
-        #expect(thoughts >= 12 || result.solved)
-        // The Game of 24 context (~250 tokens) and the value prompt's examples (~400)
-        // are read once; without shared prefixes each thought would read them again.
-        #expect(result.tokens.prompt < 1000 + 40 * thoughts, "\(result.tokens.prompt) prompt tokens for \(thoughts) thoughts")
+        #expect(result.solved ? thoughts <= 12 : thoughts == 12, "\(thoughts) thoughts")
+        #expect(result.stoppedBy == nil)
+        // Every thought is a listed move, and no position is grown twice.
+        let keys = result.tree.nodes.dropFirst().filter { $0.answer == nil }.map { node in
+            task.stateKey(after: result.tree.pathIDs(to: node.id).map { Thought(text: result.tree.nodes[$0].text) }) ?? ""
+        }
+        #expect(Set(keys).count == keys.count, "a position was grown twice: \(keys)")
+        for node in result.tree.nodes.dropFirst() {
+            let parent = result.tree.pathIDs(to: node.parent ?? 0).map { Thought(text: result.tree.nodes[$0].text) }
+            let move = String(node.text.prefix { $0 != "=" }) + "="
+            #expect(task.candidates(after: parent)?.contains(move) == true, "\(node.text) is not a listed move")
+            // Judged states carry the value prompt's calibrated reading.
+            if node.verified == true, node.answer == nil, node.text.contains("left: ") {
+                #expect(node.value != nil)
+            }
+        }
+        #expect(result.valueNote.hasPrefix("value prompt on"))
+        // The Game of 24 context (~300 tokens) and the value prompt's examples (~400)
+        // are read once; weighing a move reads its own few tokens.
+        #expect(result.tokens.prompt < 1200 + 40 * thoughts, "\(result.tokens.prompt) prompt tokens for \(thoughts) thoughts")
         if result.solved {
             let last = try #require(result.path.last)
             let answer = try #require(result.tree.nodes[last].answer)
             #expect(Game24Checker.check(answer, puzzle: task.puzzle) == .solves)
+        }
+    }
+
+    @Test("the model proposes moves by its own probabilities: the move it finds likeliest comes first more often than a uniform draw")
+    func theModelSteersTheProposals() async throws {
+        let model = try Self.loadModel()
+        let task = Game24Task(puzzle: Game24Puzzle(numbers: [4, 4, 6, 8]), prompts: Self.prompts, vocabulary: model.vocabulary)
+        let root = try await model.makeSession()
+        try await task.begin(in: root)
+        let moves = try #require(task.candidates(after: []))
+        let scoring = ThoughtScoring()
+        let weights = try #require(try await scoring.logProbabilities(of: moves, after: root, deadline: .after(.seconds(300))) { _ in })
+        #expect(weights.count == moves.count && weights.allSatisfy { $0 < 0 && $0.isFinite })
+        // The model's distribution over whole moves is not flat (else it steers nothing) ...
+        let best = try #require(weights.indices.max { weights[$0] < weights[$1] })
+        let total = weights.map { exp($0) }.reduce(0, +)
+        let share = exp(weights[best]) / total
+        #expect(share > 2.0 / Double(moves.count), "the likeliest move holds \(share) of the mass")
+        // ... and the first proposal follows it: over 200 seeds, the likeliest move comes
+        // first about `share` of the time, far above a uniform draw's 1/n.
+        var firsts = 0
+        for seed in 0..<200 {
+            var queue = ProposalQueue(candidates: moves, logProbabilities: weights, seed: UInt64(seed), leftoverMass: 0)
+            if queue.next() == moves[best] { firsts += 1 }
+        }
+        #expect(abs(Double(firsts) / 200 - share) < 0.1)
+    }
+
+    @Test("the budget is kept with a cold prompt cache: the search answers within 0.5 s of it, even when setting up takes longer")
+    func theBudgetIsKeptWithAColdCache() async throws {
+        let model = try Self.loadModel()
+        for budget in [0.3, 1.0, 2.0] {
+            // A fresh model per budget: nothing of the context is evaluated yet.
+            let cold = LocalLanguageModel(model: model.model, name: "smollm2", promptCache: nil)
+            let task = Game24Task(puzzle: Game24Puzzle(numbers: [6, 8, 12, 13]), prompts: Self.prompts, vocabulary: cold.vocabulary)
+            let started = ContinuousClock.now
+            let result = try await Deliberation(model: cold, options: DeliberationOptions(budget: .milliseconds(Int(budget * 1000)), value: .model))
+                .run(task)
+            let overrun = (ContinuousClock.now - started).inSeconds - budget
+            #expect(overrun <= 0.5, "a \(budget) s budget ran \(overrun) s over")
+            #expect(result.stoppedBy?.description.hasPrefix("the time budget") == true)
         }
     }
 }

@@ -23,17 +23,24 @@ final class TreeModel: LanguageModel, Sendable {
     let values: @Sendable (_ state: String) -> Double
     /// Called after every generation (a test may request a stop here).
     let afterGeneration: @Sendable (Int) -> Void
-    /// Generation number `stallAt` takes `cost` on the clock, then hangs (as a remote
-    /// server reading a long prompt streams nothing) until cancelled.
+    /// Generation number `stallAt` takes `cost` on the clock, then hangs until
+    /// `release` opens, cancelled or not (as the engine's prompt evaluation, one pass
+    /// on its serial queue, does not stop when the task waiting for it is cancelled).
     let stallAt: Int?
+    /// When set, the first `start` (the task laying out its context) takes `cost`
+    /// on the clock, then hangs the same way.
+    let stallAtStart: Bool
+    /// Opens every stalled call; a test opens it when done, so nothing is left waiting.
+    let release = Release()
     let generations = Mutex(0)
 
     init(
         clock: ManualClock, cost: Duration = .milliseconds(100), values: @escaping @Sendable (String) -> Double = { _ in 0.5 },
-        afterGeneration: @escaping @Sendable (Int) -> Void = { _ in }, stallAt: Int? = nil,
+        afterGeneration: @escaping @Sendable (Int) -> Void = { _ in }, stallAt: Int? = nil, stallAtStart: Bool = false,
         write: @escaping @Sendable (String, UInt64) -> String
     ) {
         self.stallAt = stallAt
+        self.stallAtStart = stallAtStart
         self.clock = clock
         self.cost = cost
         self.values = values
@@ -42,6 +49,33 @@ final class TreeModel: LanguageModel, Sendable {
     }
 
     func makeSession() async throws -> any LanguageModelSession { TreeSession(model: self) }
+}
+
+/// A wait that ignores cancellation and ends only when `open()` is called.
+final class Release: Sendable {
+    private let state = Mutex<(open: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    /// Returns once the release is open.
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let ready = state.withLock { state in
+                if state.open { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Lets every waiting and future call through.
+    func open() {
+        let waiting = state.withLock { state in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
 }
 
 final class TreeSession: LanguageModelSession, Sendable {
@@ -58,6 +92,10 @@ final class TreeSession: LanguageModelSession, Sendable {
 
     func start(_ messages: [Message], assistantPrefix: String, stablePrefix: Int) async throws {
         let text = messages.map(\.content).joined(separator: "\n") + "\n" + assistantPrefix
+        if model.stallAtStart, context.withLock({ $0.isEmpty }) {
+            model.clock.advance(by: model.cost)
+            await model.release.wait()
+        }
         let shared = context.withLock { old in
             defer { old = text }
             return zip(old, text).prefix { $0 == $1 }.count
@@ -77,7 +115,7 @@ final class TreeSession: LanguageModelSession, Sendable {
             return count
         }
         defer { model.afterGeneration(count) }
-        if count == model.stallAt { try await Task.sleep(for: .seconds(600)) }
+        if count == model.stallAt { await model.release.wait() }
         let current = context.withLock { $0 }
         if request.alternatives > 0 {
             // A value prompt: the state is the last line of the context.

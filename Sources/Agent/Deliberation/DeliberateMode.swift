@@ -68,6 +68,10 @@ public struct DeliberationReport: Codable, Sendable, Equatable {
     public var expanded: Int
     /// Finished answers by vote key, with their summed scores.
     public var votes: [String: Double]
+    /// Who proposed the thoughts of a task that lists them ("model", "uniform").
+    public var proposer: String?
+    /// Whether the value prompt steered the search, and why.
+    public var value: String?
 
     /// The report of `result`, a search on the task named `task`.
     public init(_ result: DeliberationResult, task: String) {
@@ -77,10 +81,15 @@ public struct DeliberationReport: Codable, Sendable, Equatable {
         verified = result.solved
         expanded = result.expanded
         votes = result.votes
+        proposer = result.proposer.rawValue
+        value = result.valueNote
     }
 
-    /// The tree drawn for a terminal, the chosen path marked.
+    /// The tree drawn for a terminal, the chosen path marked, after a line saying
+    /// who proposed and whether the value prompt was used.
     public var rendered: String {
-        ThoughtTree.render(nodes, highlighting: Set(path))
+        let heading = [proposer.map { "proposer: \($0)" }, value].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")
+        let tree = ThoughtTree.render(nodes, highlighting: Set(path))
+        return heading.isEmpty ? tree : heading + "\n" + tree
     }
 }

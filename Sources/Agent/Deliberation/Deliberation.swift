@@ -62,4 +62,9 @@ public struct DeliberationResult: Sendable {
     public var expanded: Int
     /// Wall-clock seconds (by the search's clock).
     public var seconds: Double
+    /// Who proposed the thoughts of a task that lists them.
+    public var proposer: DeliberationOptions.Proposer = .model
+    /// Whether the value prompt steered the search, and why: "value prompt off: its
+    /// AUC on the dev set is 0.52, below 0.6".
+    public var valueNote: String = ""
 }

@@ -24,12 +24,24 @@ public struct DeliberationOptions: Sendable {
     public var scale: ValueScale
     /// Next-token alternatives read by the value prompt.
     public var valueAlternatives: Int
+    /// Who proposes the thoughts of a task that can list them (an evaluation switch).
+    public var proposer: Proposer
+    /// Whether the value prompt steers the search (an evaluation switch).
+    public var value: ValueUse
+    /// Stop after this many thoughts (nil: only time stops it): searches compared at
+    /// an equal number of thoughts, whatever each costs.
+    public var maximumThoughts: Int?
+    /// Stop proposing from a state when the thoughts not yet proposed hold less than
+    /// this share of the proposer's probability (ε): the model finds them all but
+    /// impossible. Small, because a 135M model's probabilities are not sharp.
+    public var leftoverMass: Double
 
     /// Options for a search; by default 30 seconds, 5 proposals per state and a beam of 3.
     public init(
         budget: Duration = .seconds(30), proposals: Int = 5, beamWidth: Int = 3, maximumDepth: Int = 8, temperature: Double = 0.8,
         seed: UInt64 = 0, agreement: Int = 3, pruneBelow: Double = 0.05, maximumExpansions: Int = 4, scale: ValueScale = .standard,
-        valueAlternatives: Int = 20
+        valueAlternatives: Int = 20, proposer: Proposer = .model, value: ValueUse = .automatic, maximumThoughts: Int? = nil,
+        leftoverMass: Double = 0.01
     ) {
         self.budget = budget
         self.proposals = proposals
@@ -42,6 +54,29 @@ public struct DeliberationOptions: Sendable {
         self.maximumExpansions = maximumExpansions
         self.scale = scale
         self.valueAlternatives = valueAlternatives
+        self.proposer = proposer
+        self.value = value
+        self.maximumThoughts = maximumThoughts
+        self.leftoverMass = leftoverMass
+    }
+
+    /// Who proposes thoughts where a task can list every thought (a Game of 24 move).
+    public enum Proposer: String, Sendable, CaseIterable {
+        /// Sampled without replacement in proportion to the model's probability of each whole thought.
+        case model
+        /// Uniformly random among the legal thoughts (seeded): the baseline the model must beat.
+        case uniform
+    }
+
+    /// Whether the value prompt's reading steers the search.
+    public enum ValueUse: String, Sendable, CaseIterable {
+        /// When the task's value prompt was measured to discriminate (AUC ≥ 0.6 on
+        /// the dev set), or was not measured.
+        case automatic
+        /// Always (to measure it).
+        case model
+        /// Never: every state scores the same, unless a check failed or solved it.
+        case none
     }
 }
 
@@ -67,6 +102,9 @@ public struct DeliberationProgress: Sendable, Equatable {
     /// Whether `thought`'s branch ends there without an answer: a check failed or
     /// its score is below `DeliberationOptions.pruneBelow`.
     public var pruned: Bool
+    /// What the search is trying now, for a person: "weighing 30 moves from 4 4 6 8",
+    /// "tried 8 + 4 = 12 (left: 6 12)".
+    public var activity: String?
 
     /// A report of a search's state; `thought` is the node just added, if any.
     public init(

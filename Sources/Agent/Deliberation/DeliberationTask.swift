@@ -34,6 +34,54 @@ public protocol DeliberationTask: Sendable {
 
     /// What answers are compared by in the vote: answers with the same key agree.
     func voteKey(for answer: String) -> String
+
+    /// Every thought the model may write after `path`, when the task can list them
+    /// (each legal Game of 24 move, as the model would write it: "8 + 4 ="); nil
+    /// when thoughts are free text. The search then weighs each whole thought by
+    /// the model's probability instead of sampling token by token.
+    func candidates(after path: [Thought]) -> [String]?
+
+    /// Writes `candidate` (one of `candidates(after: path)`) in `session` and checks
+    /// it, as `writeThought(after:in:sampling:)` does for a thought the model wrote.
+    func write(_ candidate: String, after path: [Thought], in session: any LanguageModelSession) async throws -> Thought?
+
+    /// Equal for the states after two paths that are the same position, whichever
+    /// way they were reached (the same numbers left): the search grows one of them.
+    /// Nil: every state is its own.
+    func stateKey(after path: [Thought]) -> String?
+
+    /// The value question about a position with nothing in it: its reading is what
+    /// the value prompt says regardless of the state, and is subtracted from every
+    /// reading. Nil: readings are used as they are.
+    func valueBaselineQuestion() -> String?
+
+    /// How well the value prompt's reading told solvable from unsolvable states on
+    /// the task's dev set (area under the ROC curve, measured offline); nil when not
+    /// measured. Below `DeliberationTaskDefaults.usefulValueAUC` the search leaves
+    /// the value out unless told otherwise.
+    var valueAUC: Double? { get }
+}
+
+/// What a task that says nothing more has: no listed thoughts, no merged states,
+/// no calibration, no measured value.
+extension DeliberationTask {
+    /// Free-text thoughts.
+    public func candidates(after path: [Thought]) -> [String]? { nil }
+    /// Never called when `candidates(after:)` is nil.
+    public func write(_ candidate: String, after path: [Thought], in session: any LanguageModelSession) async throws -> Thought? { nil }
+    /// Every state its own.
+    public func stateKey(after path: [Thought]) -> String? { nil }
+    /// No calibration.
+    public func valueBaselineQuestion() -> String? { nil }
+    /// Not measured.
+    public var valueAUC: Double? { nil }
+}
+
+/// Bars the search applies to a task's measurements.
+public enum DeliberationTaskDefaults {
+    /// A value prompt whose AUC is below this is no better than a coin for ranking
+    /// states (0.5), and costs a model call per state: the search leaves it out.
+    public static let usefulValueAUC = 0.6
 }
 
 /// How a thought is sampled.

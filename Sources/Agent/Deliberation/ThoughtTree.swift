@@ -18,10 +18,14 @@ public struct ThoughtNode: Codable, Sendable, Equatable {
     public var answer: String?
     /// What a check found, or why the branch was dropped.
     public var note: String?
+    /// The value prompt's calibrated reading of the state (its reading minus the
+    /// reading of a content-free state), when one was taken.
+    public var value: Double?
 
     /// A node as `--json` reports it.
     public init(
-        id: Int, parent: Int?, text: String, score: Double, verified: Bool?, depth: Int, answer: String? = nil, note: String? = nil
+        id: Int, parent: Int?, text: String, score: Double, verified: Bool?, depth: Int, answer: String? = nil, note: String? = nil,
+        value: Double? = nil
     ) {
         self.id = id
         self.parent = parent
@@ -31,6 +35,7 @@ public struct ThoughtNode: Codable, Sendable, Equatable {
         self.depth = depth
         self.answer = answer
         self.note = note
+        self.value = value
     }
 }
 
@@ -47,12 +52,12 @@ public struct ThoughtTree: Sendable, Equatable {
     }
 
     /// Adds `thought` under `parent`; returns the new node's id.
-    mutating func add(_ thought: Thought, under parent: Int, score: Double) -> Int {
+    mutating func add(_ thought: Thought, under parent: Int, score: Double, value: Double? = nil) -> Int {
         let id = nodes.count
         nodes.append(
             ThoughtNode(
                 id: id, parent: parent, text: thought.text.trimmingCharacters(in: .newlines), score: score, verified: thought.verified,
-                depth: nodes[parent].depth + 1, answer: thought.answer, note: thought.note))
+                depth: nodes[parent].depth + 1, answer: thought.answer, note: thought.note, value: value))
         thoughts.append(thought)
         return id
     }

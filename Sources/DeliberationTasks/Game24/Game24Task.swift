@@ -14,7 +14,7 @@ public struct Game24Task: DeliberationTask {
     /// The numbers to combine.
     public let puzzle: Game24Puzzle
     private let prompts: PromptLibrary
-    private let candidates: ChoiceCandidates?
+    private let choiceCandidates: ChoiceCandidates?
     private let calculator = Calculator()
 
     /// The characters of a move: digits, the four operators, spaces and "=".
@@ -35,7 +35,7 @@ public struct Game24Task: DeliberationTask {
     public init(puzzle: Game24Puzzle, prompts: PromptLibrary, vocabulary: TokenVocabulary?) {
         self.puzzle = puzzle
         self.prompts = prompts
-        candidates = vocabulary.map { ChoiceCandidates(vocabulary: $0, alphabet: Self.moveAlphabet) }
+        choiceCandidates = vocabulary.map { ChoiceCandidates(vocabulary: $0, alphabet: Self.moveAlphabet) }
     }
 
     /// Recognises a Game of 24 question and makes its task; nil for any other question.
@@ -60,31 +60,57 @@ public struct Game24Task: DeliberationTask {
         let moves = state.moves.filter { Game24Move($0).map { !written.contains($0.text) } ?? false }
         guard !moves.isEmpty else { return nil }
         let request = GenerationRequest(
-            maximumTokens: 12, temperature: sampling.temperature, seed: sampling.seed, stopStrings: ["=", "\n"],
-            constraint: candidates.map { ChoiceConstraint(choices: moves, candidates: $0) })
+            maximumTokens: 16, temperature: sampling.temperature, seed: sampling.seed, stopStrings: ["=", "\n"],
+            constraint: choiceCandidates.map { ChoiceConstraint(choices: moves, candidates: $0) })
         let outcome = try await session.generate(request) { _ in !sampling.deadline.isPast }
         guard case .stopString("=") = outcome.stopReason, let move = Game24Move(outcome.text) else { return nil }
+        return try await complete(move, from: state, in: session, tokens: outcome.tokenCount)
+    }
 
-        let computed = (try? calculator.evaluate(move.text)) ?? "error"
-        let step = AgentStep(tool: calculator.name, input: move.text, output: computed, ok: computed != "error", ms: 0)
-        switch state.applying(move, result: Int(computed)) {
+    /// Every legal move from the numbers left after `path` ("8 + 4 ="), equivalent
+    /// moves once; nil when one number is left.
+    public func candidates(after path: [Thought]) -> [String]? {
+        let state = replay(path)
+        return state.entries.count > 1 ? state.moves : nil
+    }
+
+    /// Writes the move `candidate` ("8 + 4 =") in `session`, then computes and checks
+    /// it as a move the model wrote.
+    public func write(_ candidate: String, after path: [Thought], in session: any LanguageModelSession) async throws -> Thought? {
+        let state = replay(path)
+        guard state.entries.count > 1, let move = Game24Move(candidate) else { return nil }
+        try await session.append(candidate.hasSuffix("=") ? candidate : candidate + " =")
+        return try await complete(move, from: state, in: session, tokens: 0)
+    }
+
+    /// The numbers left after `path`, smallest first: one position, whatever the order of the moves.
+    public func stateKey(after path: [Thought]) -> String? {
+        replay(path).key
+    }
+
+    /// The move's value by the calculator, the numbers left after it (appended to
+    /// the context) and, when one number is left, the exact check.
+    private func complete(_ move: Game24Move, from state: Game24State, in session: any LanguageModelSession, tokens: Int) async throws -> Thought {
+        let value = Game24State.value(of: move, calculator: calculator)
+        let computed = value?.description ?? "error"
+        let step = AgentStep(tool: calculator.name, input: move.text, output: computed, ok: value != nil, ms: 0)
+        switch state.applying(move, result: value) {
         case .failure(let broken):
-            return Thought(text: "\(move.text) = \(computed)", verified: false, note: broken.description, steps: [step], tokens: outcome.tokenCount)
+            return Thought(text: "\(move.text) = \(computed)", verified: false, note: broken.description, steps: [step], tokens: tokens)
         case .success(let next):
             let tail = " \(computed) (left: \(next.listed))\n"
             try await session.append(tail)
             let text = "\(move.text) =" + tail
             guard next.entries.count == 1 else {
-                return Thought(text: text, verified: true, steps: [step], tokens: outcome.tokenCount)
+                return Thought(text: text, verified: true, steps: [step], tokens: tokens)
             }
             let expression = "\(next.entries[0].expression) = \(computed)"
             let verdict = Game24Checker.check(expression, puzzle: puzzle)
             guard verdict == .solves else {
-                return Thought(text: text, verified: false, note: "ends at \(computed), not 24", steps: [step], tokens: outcome.tokenCount)
+                return Thought(text: text, verified: false, note: "ends at \(computed), not 24", steps: [step], tokens: tokens)
             }
             return Thought(
-                text: text, verified: true, note: "checked: \(expression)", answer: expression, solves: true, steps: [step],
-                tokens: outcome.tokenCount)
+                text: text, verified: true, note: "checked: \(expression)", answer: expression, solves: true, steps: [step], tokens: tokens)
         }
     }
 
@@ -92,6 +118,20 @@ public struct Game24Task: DeliberationTask {
     public func valuePreamble() throws -> [Message]? {
         try prompts.examples(Self.valueFile)
     }
+
+    /// The value question with no numbers: what the value prompt says of any position.
+    public func valueBaselineQuestion() -> String? {
+        try? prompts.render(Self.valueQuestionFile, ["numbers": ""]).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The value prompt's AUC against solvability on the dev set's states, measured
+    /// offline by the value-AUC script of the tools (its labels never reach the search).
+    public var valueAUC: Double? { Self.measuredValueAUC }
+
+    /// The last measurement (docs/EVAL.md, Game of 24: 610 states of the 38 dev
+    /// puzzles, 57 of them solvable): 0.66, at least `DeliberationTaskDefaults.usefulValueAUC`,
+    /// so the search uses the value by default. Measure again when a prompt changes.
+    public static let measuredValueAUC: Double? = 0.66
 
     /// The numbers left after `path`, for the value prompt; nil when one is left.
     public func valueQuestion(after path: [Thought]) -> String? {
@@ -118,7 +158,7 @@ public struct Game24Task: DeliberationTask {
         var state = Game24State(numbers: puzzle.numbers)
         for thought in path {
             guard let move = Self.move(in: thought.text), let equals = thought.text.firstIndex(of: "="),
-                let value = Int(thought.text[thought.text.index(after: equals)...].split(separator: " ").first ?? ""),
+                let value = Game24Number(thought.text[thought.text.index(after: equals)...].split(separator: " ").first ?? ""),
                 case .success(let next) = state.applying(move, result: value)
             else { continue }
             state = next
