@@ -25,6 +25,15 @@ struct AgentOptions: ParsableArguments {
             valueName: "seconds"))
     var deliberate: Double?
 
+    @Option(help: "Evaluation switch for --deliberate: who proposes Game of 24 moves, the model (sampled in proportion to its probability of each move) or uniform (random legal moves, the baseline).")
+    var proposer: DeliberationOptions.Proposer = .model
+
+    @Option(help: "Evaluation switch for --deliberate: model uses the value prompt, none leaves it out, automatic (default) uses it only where it was measured to tell good states from bad.")
+    var value: DeliberationOptions.ValueUse = .automatic
+
+    @Option(name: .customLong("max-thoughts"), help: "Evaluation switch for --deliberate: stop after this many thoughts (to compare searches at equal thoughts).")
+    var maximumThoughts: Int?
+
     @OptionGroup var engine: EngineOptions
 
     @OptionGroup var modelOptions: ModelOptions
@@ -38,6 +47,7 @@ struct AgentOptions: ParsableArguments {
         if let deliberate, !(deliberate > 0 && deliberate <= 86_400) {
             throw ValidationError("--deliberate must be between 0 and 86400 seconds")
         }
+        if let maximumThoughts, maximumThoughts < 1 { throw ValidationError("--max-thoughts must be 1 or more") }
     }
 
     /// The model: a remote server's with `--backend openai`; otherwise the local
@@ -69,9 +79,13 @@ struct AgentOptions: ParsableArguments {
         }
         let policy = DeliberationPolicy(
             budget: deliberate.map { .milliseconds(Int($0 * 1000)) }, trigger: try DeliberationTrigger(prompts: prompts),
-            recognisers: [game24], options: DeliberationOptions(seed: seed))
+            recognisers: [game24],
+            options: DeliberationOptions(seed: seed, proposer: proposer, value: value, maximumThoughts: maximumThoughts))
         return Assistant(
             model: model, toolbox: adding(extraTools, to: .standard(limits.toolboxSettings)), prompts: prompts,
             options: mcp.widening(limits.plannerOptions(temperature: temperature, seed: seed)), deliberation: policy, toolsEnabled: !noTools)
     }
 }
+
+extension DeliberationOptions.Proposer: ExpressibleByArgument {}
+extension DeliberationOptions.ValueUse: ExpressibleByArgument {}

@@ -45,8 +45,9 @@ final class DeliberationDisplay: Sendable {
     static func line(_ progress: DeliberationProgress) -> String {
         let elapsed = String(format: "%.1f", progress.elapsed.inSeconds)
         let budget = seconds(progress.budget)
+        let trying = progress.activity.map { " · \($0)" } ?? ""
         return "thinking \(elapsed)/\(budget) s · \(counted(progress.thoughts, "thought")), \(progress.expanded) expanded · "
-            + "best \(String(format: "%.2f", progress.bestScore)) · depth \(progress.depth) · \(counted(progress.answers, "answer"))"
+            + "best \(String(format: "%.2f", progress.bestScore)) · depth \(progress.depth) · \(counted(progress.answers, "answer"))" + trying
     }
 
     /// One line after the search: how it went.

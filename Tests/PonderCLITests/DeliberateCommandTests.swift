@@ -20,6 +20,8 @@ struct DeliberateCommandTests {
             let nodes: [Node]
             let path: [Int]
             let verified: Bool
+            let proposer: String?
+            let value: String?
         }
 
         let answer: String
@@ -60,6 +62,24 @@ struct DeliberateCommandTests {
         }
     }
 
+    @Test("--proposer and --value are evaluation switches the report names; a puzzle that needs fractions is solved through them")
+    func evaluationSwitches() async throws {
+        // 3 3 8 8 is solvable only as 8 / (3 - 8 / 3): uniform proposals over at most 61
+        // distinct positions reach it well within the thought limit.
+        let (_, json) = try await Self.ask([
+            "--deliberate", "60", "--proposer", "uniform", "--value", "none", "--max-thoughts", "400",
+            "Use the numbers 3 3 8 8 and + - * / to make 24.",
+        ])
+        let tree = try #require(json.tree)
+        #expect(tree.proposer == "uniform")
+        #expect(tree.value == "value prompt off (--value none)")
+        #expect(tree.nodes.count <= 401)
+        #expect(tree.verified, "\(json.answer)")
+        #expect(json.answer.contains("8 / (3 - (8 / 3)) = 24") || json.answer.contains("/ 3"), "\(json.answer)")
+        let bad = try await CommandLineTests.run(["ask", "--deliberate", "3", "--proposer", "oracle", "Use the numbers 4 4 6 8 and + - * / to make 24."])
+        #expect(bad.status == 2)
+    }
+
     @Test("--show-tree draws the thoughts, the chosen path marked")
     func showTree() async throws {
         let result = try await CommandLineTests.run(["ask", "--deliberate", "3", "--show-tree", "Use the numbers 4 4 6 8 and + - * / to make 24."])
@@ -81,7 +101,7 @@ struct DeliberateCommandTests {
 
     @Test("Ctrl-C answers with the best so far")
     func interrupt() async throws {
-        // No sequence of whole-number moves makes 24 from these: the search would go on.
+        // No sequence of moves (fractions included) makes 24 from these: the search would go on.
         let process = Process()
         process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("ponder")
         process.arguments = ["ask", "--json", "--deliberate", "60", "Use the numbers 6 8 12 13 and + - * / to make 24."]
