@@ -18,9 +18,17 @@ Game of 24 (game24.jsonl: the puzzles of ranks 1, 31, 61, ..., 871 of the public
 4nums.com list, a development set, no split): correct when the answer contains an
 expression that uses the four numbers, each once, and equals 24 in exact arithmetic.
 
+Game of 24 also has dev and test splits now (game24_sets.py writes the set): the
+dev puzzles above and eight that need fractions; the test split the other fraction
+puzzles and 20 drawn puzzles. Each item's kind is "whole" or "fractions".
+
 Modes: tools, no-tools, and deliberate-N (tools, `--deliberate N`). For deliberate
-modes the table adds thoughts per second and how far runs that used their whole
-budget went over it.
+modes the table adds thoughts per run and per second and how far runs that used
+their whole budget went over it. `--seeds K` runs every question K times (`--seed`
+0..K-1, for the search's proposals); accuracies then come with a 95% Wilson
+interval over the runs (runs of one puzzle are not independent: read it as a
+lower bound on the uncertainty). Deliberation's evaluation switches go after `--`:
+    tools/eval --sets game24 --split dev --modes deliberate-30 --seeds 3 -- --proposer uniform --value none
 """
 import ast
 import argparse
@@ -226,6 +234,16 @@ def load(name, base, split):
     return items
 
 
+def wilson(correct, count, z=1.96):
+    """The 95% Wilson score interval of a proportion, as (low, high)."""
+    if count == 0:
+        return 0.0, 0.0
+    p = correct / count
+    centre = (p + z * z / (2 * count)) / (1 + z * z / count)
+    half = z * ((p * (1 - p) / count + z * z / (4 * count * count)) ** 0.5) / (1 + z * z / count)
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def percent(correct, count):
     return f"{100.0 * correct / count:.1f}% ({correct}/{count})" if count else ""
 
@@ -261,9 +279,12 @@ def main():
     parser.add_argument("--modes", default="tools,no-tools", help="comma-separated: tools, no-tools, deliberate-N (N seconds)")
     parser.add_argument("--split", default="both", choices=["dev", "test", "both"], help="dev (tuning), test (reporting) or both")
     parser.add_argument("--limit", type=int, default=0, help="only the first N questions of each set and split")
+    parser.add_argument("--skip", type=int, default=0, help="leave out the first N questions of each set and split (with --limit: a slice)")
     parser.add_argument("--timeout", type=float, default=180, help="seconds per question")
     parser.add_argument("--results", help="write every answer as JSON lines to this file")
     parser.add_argument("--show-failures", action="store_true", help="print the questions answered wrongly")
+    parser.add_argument("--seeds", type=int, default=1, help="runs per question, with --seed 0..K-1 (deliberation's proposals)")
+    parser.add_argument("--first-seed", type=int, default=0, help="the first of the K seeds")
     parser.add_argument("extra", nargs="*", help="more arguments for ponder ask (after --)")
     args = parser.parse_args()
 
@@ -275,6 +296,7 @@ def main():
         for set_name in args.sets.split(","):
             for split in splits:
                 items = load(set_name, pages.base, split)
+                items = items[args.skip:]
                 if args.limit:
                     items = items[: args.limit]
                 if not items:
@@ -282,9 +304,11 @@ def main():
                 for mode in modes:
                     correct, steps, seconds, thoughts, overruns = 0, [], [], 0, []
                     budget = float(mode.split("-", 1)[1]) if mode.startswith("deliberate-") else None
-                    for item in items:
-                        output_dir = os.path.join(scratch, mode, item["id"])
-                        result, elapsed = ask(args.ponder, item["question"], mode, output_dir, args.extra, args.timeout)
+                    runs = [(item, seed) for item in items for seed in range(args.first_seed, args.first_seed + args.seeds)]
+                    for item, seed in runs:
+                        output_dir = os.path.join(scratch, mode, item["id"], str(seed))
+                        extra = args.extra + (["--seed", str(seed)] if args.seeds > 1 or args.first_seed else [])
+                        result, elapsed = ask(args.ponder, item["question"], mode, output_dir, extra, args.timeout)
                         tree = result.get("tree") or {}
                         thoughts += max(0, len(tree.get("nodes", [])) - 1)
                         if budget is not None and (result.get("stopped_by") or "").startswith("the time budget"):
@@ -294,30 +318,35 @@ def main():
                         steps.append(len(result.get("steps", [])))
                         seconds.append(elapsed)
                         failure = None if ok else failure_class(set_name, item, result)
-                        records.append({"set": set_name, "split": split, "mode": mode, "id": item["id"], "kind": item.get("kind", set_name),
+                        records.append({"set": set_name, "split": split, "mode": mode, "id": item["id"], "seed": seed, "kind": item.get("kind", set_name),
                                         "question": item["question"], "expected": item["expected"], "correct": ok, "failure": failure,
                                         "seconds": round(elapsed, 3), "result": result})
                         if args.show_failures and not ok:
                             print(f"  ✗ [{split} {mode}] {failure}: {item['question']} → {result.get('answer') or result.get('error')!r} "
                                   f"(expected {item['expected']}; steps {[s.get('input') for s in result.get('steps', [])]})", file=sys.stderr)
-                        print(f"\r{set_name} {split} {mode}: {len(seconds)}/{len(items)}", end="", file=sys.stderr, flush=True)
+                        print(f"\r{set_name} {split} {mode}: {len(seconds)}/{len(runs)}", end="", file=sys.stderr, flush=True)
                     print(file=sys.stderr)
-                    rows.append((set_name, split, mode, len(items), 100.0 * correct / max(1, len(items)),
+                    rows.append((set_name, split, mode, len(runs), correct,
                                  statistics.mean(steps) if steps else 0, statistics.mean(seconds) if seconds else 0,
                                  statistics.median(seconds) if seconds else 0, max(seconds) if seconds else 0,
-                                 thoughts / sum(seconds) if budget is not None and seconds else None, overruns))
+                                 thoughts / sum(seconds) if budget is not None and seconds else None, overruns,
+                                 thoughts / len(runs) if budget is not None and runs else None))
     if args.results:
         with open(args.results, "w", encoding="utf-8") as file:
             for record in records:
                 file.write(json.dumps(record, ensure_ascii=False) + "\n")
 
-    print("| set | split | mode | questions | accuracy | tool calls / question | mean s | median s | max s | thoughts/s | over budget: runs, median, max s |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
-    for set_name, split, mode, count, accuracy, mean_steps, mean_seconds, median_seconds, max_seconds, rate, overruns in rows:
+    print("| set | split | mode | runs | accuracy | 95% interval | tool calls / question | mean s | median s | max s | thoughts / run "
+          "| thoughts/s | over budget: runs, median, max s |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for set_name, split, mode, count, correct, mean_steps, mean_seconds, median_seconds, max_seconds, rate, overruns, per_run in rows:
+        accuracy = 100.0 * correct / max(1, count)
+        low, high = wilson(correct, count)
         rate_text = f"{rate:.1f}" if rate is not None else ""
+        per_run_text = f"{per_run:.0f}" if per_run is not None else ""
         over_text = f"{len(overruns)}, {statistics.median(overruns):+.2f}, {max(overruns):+.2f}" if overruns else ""
-        print(f"| {set_name} | {split} | {mode} | {count} | {accuracy:.1f}% | {mean_steps:.2f} | {mean_seconds:.2f} | {median_seconds:.2f} "
-              f"| {max_seconds:.2f} | {rate_text} | {over_text} |")
+        print(f"| {set_name} | {split} | {mode} | {count} | {accuracy:.1f}% | {100 * low:.0f}–{100 * high:.0f}% | {mean_steps:.2f} "
+              f"| {mean_seconds:.2f} | {median_seconds:.2f} | {max_seconds:.2f} | {per_run_text} | {rate_text} | {over_text} |")
     print_breakdowns(records, [(split, mode) for mode in modes for split in splits])
 
 if __name__ == "__main__":
