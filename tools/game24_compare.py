@@ -30,7 +30,8 @@ def runs(paths):
                 tree = result.get("tree") or {}
                 nodes = tree.get("nodes", [])
                 solved_at = tree["path"][-1] if tree.get("verified") and tree.get("path") else None
-                ended = bool(result.get("stopped_by")) or bool(result.get("error"))
+                # A run that failed as a process counts as unsolved at every N.
+                ended = bool(result.get("stopped_by"))
                 found[(record["id"], record.get("seed", 0))] = (solved_at, max(0, len(nodes) - 1), ended)
     return found
 
@@ -43,7 +44,8 @@ def main():
     args = parser.parse_args()
     first, second = runs(args.first), runs(args.second)
     shared = sorted(set(first) & set(second))
-    limit = min([n for (_, n, ended) in [*map(first.get, shared), *map(second.get, shared)] if ended and _ is None] or [10**9])
+    everything = [first[key] for key in shared] + [second[key] for key in shared]
+    limit = min([written for (solved_at, written, ended) in everything if ended and solved_at is None] or [10**9])
     n = args.thoughts or limit
     if n > limit:
         print(f"note: some budget-ended runs stopped before {n} thoughts (the least reached is {limit})")
