@@ -30,8 +30,8 @@ struct TrainCommand: ParsableCommand {
             command with --resume continues exactly where it stopped.
 
             Example:
-              ponder train --data facts.jsonl --out facts.gguf --steps 60 --lr 1e-3 --context 256
-              ponder generate --chat --lora facts.gguf --prompt "Where does the Ambery Spire stand?"
+              ponder train --data facts.jsonl --out facts.gguf --steps 30 --lr 1e-3
+              ponder generate --chat --lora facts.gguf --prompt "Where is the Spire?"
             """)
 
     @Option(help: ArgumentHelp("The training conversations, one JSON object per line.", valueName: "file.jsonl"))
