@@ -151,6 +151,26 @@ void ck_pool_sgemm(ck_pool *pool, int transpose_a, int transpose_b, int64_t m, i
 
 // MARK: - Attention
 
+// C = alpha · op(A) · op(B) + beta · C on the calling thread; `pack` has room for op(B)
+// when it is transposed (k × n floats).
+static void gemm_serial(const training_table *kernels, int transpose_a, int transpose_b, int64_t m, int64_t n, int64_t k,
+                        float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                        int64_t ldc, float *pack) {
+    if (transpose_b) {
+        for (int64_t j = 0; j < n; j++)
+            for (int64_t p = 0; p < k; p++) pack[p * n + j] = b[j * ldb + p];
+        b = pack;
+        ldb = n;
+    }
+    for (int64_t i = 0; i < m; i++) {
+        const float *row = transpose_a ? a + i : a + i * lda;
+        kernels->gemm_row(row, transpose_a ? lda : 1, b, ldb, n, k, alpha, beta, c + i * ldc);
+    }
+}
+
+// Queries per forward item: each item is a stretch of one head's queries.
+#define ATTENTION_QUERIES 64
+
 typedef struct {
     const training_table *kernels;
     const float *q, *k, *v, *out, *lse, *dout;
@@ -160,32 +180,42 @@ typedef struct {
     float *dq, *dk_heads, *dv_heads;
 } attention_job;
 
-// Query `index % tokens` of head `index / tokens`.
+// Queries [first, first + ATTENTION_QUERIES) of head `index / chunks`: the scores
+// S = scale · Q Kᵀ over the keys up to the last query, the causal softmax row by row,
+// then O = P V, as matrix products.
 static void attention_forward_item(void *context, int64_t index) {
     const attention_job *job = context;
-    const int64_t head = index / job->tokens, i = index % job->tokens, d = job->head_dim;
+    const int64_t chunks = (job->tokens + ATTENTION_QUERIES - 1) / ATTENTION_QUERIES;
+    const int64_t head = index / chunks, first = index % chunks * ATTENTION_QUERIES, d = job->head_dim;
+    const int64_t rows = job->tokens - first < ATTENTION_QUERIES ? job->tokens - first : ATTENTION_QUERIES;
+    const int64_t keys = first + rows;
     const int64_t q_width = job->heads * d, kv_width = job->kv_heads * d;
     const int64_t kv_offset = head / (job->heads / job->kv_heads) * d;
-    const float *query = job->q + i * q_width + head * d;
-    float *out = job->result + i * q_width + head * d;
-    float *scores = malloc((size_t)(i + 1) * sizeof(float));
+    float *scores = malloc((size_t)(rows * keys + d * keys) * sizeof(float));
     if (scores == NULL) {
-        for (int64_t c = 0; c < d; c++) out[c] = NAN;
+        for (int64_t i = first; i < keys; i++)
+            for (int64_t c = 0; c < d; c++) job->result[i * q_width + head * d + c] = NAN;
         return;
     }
-    float maximum = -INFINITY;
-    for (int64_t j = 0; j <= i; j++) {
-        scores[j] = job->scale * job->kernels->dot(query, job->k + j * kv_width + kv_offset, d);
-        if (scores[j] > maximum) maximum = scores[j];
+    gemm_serial(job->kernels, 0, 1, rows, keys, d, job->scale, job->q + first * q_width + head * d, q_width,
+                job->k + kv_offset, kv_width, 0, scores, keys, scores + rows * keys);
+    for (int64_t r = 0; r < rows; r++) {
+        float *row = scores + r * keys;
+        const int64_t visible = first + r + 1;
+        float maximum = -INFINITY;
+        for (int64_t j = 0; j < visible; j++) maximum = row[j] > maximum ? row[j] : maximum;
+        double sum = 0;
+        for (int64_t j = 0; j < visible; j++) {
+            row[j] = expf(row[j] - maximum);
+            sum += row[j];
+        }
+        const float inverse = (float)(1 / sum);
+        for (int64_t j = 0; j < visible; j++) row[j] *= inverse;
+        for (int64_t j = visible; j < keys; j++) row[j] = 0;
+        job->result_lse[head * job->tokens + first + r] = maximum + (float)log(sum);
     }
-    double sum = 0;
-    for (int64_t j = 0; j <= i; j++) {
-        scores[j] = expf(scores[j] - maximum);
-        sum += scores[j];
-    }
-    memset(out, 0, (size_t)d * sizeof(float));
-    for (int64_t j = 0; j <= i; j++) job->kernels->axpy(out, (float)(scores[j] / sum), job->v + j * kv_width + kv_offset, d);
-    job->result_lse[head * job->tokens + i] = maximum + (float)log(sum);
+    gemm_serial(job->kernels, 0, 0, rows, d, keys, 1, scores, keys, job->v + kv_offset, kv_width, 0,
+                job->result + first * q_width + head * d, q_width, NULL);
     free(scores);
 }
 
@@ -195,36 +225,48 @@ void ck_pool_attention_forward(ck_pool *pool, const float *q, const float *k, co
         .kernels = active(), .q = q, .k = k, .v = v, .tokens = tokens, .heads = heads, .kv_heads = kv_heads,
         .head_dim = head_dim, .scale = scale, .result = out, .result_lse = lse,
     };
-    ck_pool_run(pool, attention_forward_item, &job, tokens * heads);
+    ck_pool_run(pool, attention_forward_item, &job, heads * ((tokens + ATTENTION_QUERIES - 1) / ATTENTION_QUERIES));
 }
 
 // One query head: dq of its columns, and its own dk, dv (tokens × head_dim each),
-// which the caller sums over the heads of a group. FlashAttention's backward: the
-// weights are recomputed from lse, dS = P ∘ (dP − rowsum(dO ∘ O)).
+// which the caller sums over the heads of a group. FlashAttention's backward as matrix
+// products: P recomputed from lse, dV = Pᵀ dO, dP = dO Vᵀ, dS = P ∘ (dP − rowsum(dO ∘ O)),
+// dQ = scale · dS K, dK = scale · dSᵀ Q.
 static void attention_backward_item(void *context, int64_t head) {
     const attention_job *job = context;
     const int64_t d = job->head_dim, tokens = job->tokens;
     const int64_t q_width = job->heads * d, kv_width = job->kv_heads * d;
     const int64_t kv_offset = head / (job->heads / job->kv_heads) * d;
     float *dk = job->dk_heads + head * tokens * d, *dv = job->dv_heads + head * tokens * d;
-    memset(dk, 0, (size_t)(tokens * d) * sizeof(float));
-    memset(dv, 0, (size_t)(tokens * d) * sizeof(float));
-    for (int64_t i = 0; i < tokens; i++) {
-        const float *query = job->q + i * q_width + head * d;
-        const float *dout = job->dout + i * q_width + head * d;
-        float *dq = job->dq + i * q_width + head * d;
-        memset(dq, 0, (size_t)d * sizeof(float));
-        const float delta = job->kernels->dot(dout, job->out + i * q_width + head * d, d);
-        const float lse = job->lse[head * tokens + i];
-        for (int64_t j = 0; j <= i; j++) {
-            const float *key = job->k + j * kv_width + kv_offset, *value = job->v + j * kv_width + kv_offset;
-            const float p = expf(job->scale * job->kernels->dot(query, key, d) - lse);
-            job->kernels->axpy(dv + j * d, p, dout, d);
-            const float ds = p * (job->kernels->dot(dout, value, d) - delta) * job->scale;
-            job->kernels->axpy(dq, ds, key, d);
-            job->kernels->axpy(dk + j * d, ds, query, d);
-        }
+    float *probabilities = malloc((size_t)(2 * tokens * tokens + d * tokens) * sizeof(float));
+    if (probabilities == NULL) {
+        for (int64_t i = 0; i < tokens * d; i++) dk[i] = dv[i] = NAN;
+        return;
     }
+    float *gradients = probabilities + tokens * tokens, *pack = gradients + tokens * tokens;
+    const float *q = job->q + head * d, *dout = job->dout + head * d;
+    gemm_serial(job->kernels, 0, 1, tokens, tokens, d, job->scale, q, q_width, job->k + kv_offset, kv_width, 0,
+                probabilities, tokens, pack);
+    for (int64_t i = 0; i < tokens; i++) {
+        float *row = probabilities + i * tokens;
+        const float lse = job->lse[head * tokens + i];
+        for (int64_t j = 0; j <= i; j++) row[j] = expf(row[j] - lse);
+        for (int64_t j = i + 1; j < tokens; j++) row[j] = 0;
+    }
+    gemm_serial(job->kernels, 1, 0, tokens, d, tokens, 1, probabilities, tokens, dout, q_width, 0, dv, d, NULL);
+    gemm_serial(job->kernels, 0, 1, tokens, tokens, d, 1, dout, q_width, job->v + kv_offset, kv_width, 0, gradients,
+                tokens, pack);
+    for (int64_t i = 0; i < tokens; i++) {
+        const float delta = job->kernels->dot(dout + i * q_width, job->out + i * q_width + head * d, d);
+        float *row = gradients + i * tokens;
+        const float *p = probabilities + i * tokens;
+        for (int64_t j = 0; j <= i; j++) row[j] = p[j] * (row[j] - delta);
+        for (int64_t j = i + 1; j < tokens; j++) row[j] = 0;
+    }
+    gemm_serial(job->kernels, 0, 0, tokens, d, tokens, job->scale, gradients, tokens, job->k + kv_offset, kv_width, 0,
+                job->dq + head * d, q_width, NULL);
+    gemm_serial(job->kernels, 1, 0, tokens, d, tokens, job->scale, gradients, tokens, q, q_width, 0, dk, d, NULL);
+    free(probabilities);
 }
 
 void ck_pool_attention_backward(ck_pool *pool, const float *q, const float *k, const float *v, const float *out,

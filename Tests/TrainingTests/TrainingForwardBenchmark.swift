@@ -62,6 +62,38 @@ struct TrainingForwardBenchmark {
             let flops = 2 * Double(matrix.rows * matrix.columns * tokens.count * repeats) / time
             report.append("\(matrix.name) (type \(matrix.type)): \(String(format: "%.1f", flops / 1e9)) GFLOP/s = \(String(format: "%.0f", 100 * flops / peak))%")
         }
+        // One block's attention (forward and backward) and one LoRA pair's products (576 → 1536).
+        let config = model.config, t = Int64(tokens.count)
+        let (heads, kvHeads, d) = (config.headCount, config.headCountKV, config.headDimension)
+        let q = [Float](repeating: 0.1, count: tokens.count * heads * d), kv = [Float](repeating: 0.1, count: tokens.count * kvHeads * d)
+        var out = q, lse = [Float](repeating: 0, count: tokens.count * heads), dq = q, dk = kv, dv = kv
+        let attention = Self.seconds {
+            model.transformer.withComputePool { pool in
+                ck_pool_attention_forward(pool, q, kv, kv, t, Int64(heads), Int64(kvHeads), Int64(d), 0.125, &out, &lse)
+            }
+        }
+        let attentionBackward = Self.seconds {
+            model.transformer.withComputePool { pool in
+                ck_pool_attention_backward(pool, q, kv, kv, out, lse, q, t, Int64(heads), Int64(kvHeads), Int64(d), 0.125, &dq, &dk, &dv)
+            }
+        }
+        let (input, output, rank) = (Int64(config.embeddingLength), Int64(config.feedForwardLength), Int64(16))
+        let x = [Float](repeating: 0.1, count: tokens.count * Int(max(input, output))), a = [Float](repeating: 0.1, count: Int(rank * max(input, output)))
+        var ax = [Float](repeating: 0, count: tokens.count * 16), y = [Float](repeating: 0, count: tokens.count * Int(output))
+        var gradient = [Float](repeating: 0, count: Int(rank * max(input, output)))
+        let lora = Self.seconds {
+            model.transformer.withComputePool { pool in
+                ck_pool_sgemm(pool, 0, 1, t, rank, input, 1, x, input, a, input, 0, &ax, rank)  // A x
+                ck_pool_sgemm(pool, 0, 1, t, output, rank, 1, ax, rank, a, rank, 1, &y, output)  // += B (A x)
+                ck_pool_sgemm(pool, 1, 0, output, rank, t, 1, y, output, ax, rank, 1, &gradient, rank)  // dB
+                ck_pool_sgemm(pool, 0, 0, t, rank, output, 1, y, output, a, rank, 0, &ax, rank)  // d(Ax)
+                ck_pool_sgemm(pool, 1, 0, rank, input, t, 1, ax, rank, x, input, 1, &gradient, input)  // dA
+                ck_pool_sgemm(pool, 0, 0, t, input, rank, 1, ax, rank, a, input, 1, &y, input)  // dx
+            }
+        }
+        let loraFlops = 2 * Double(t * rank) * Double(2 * input + 4 * output) / lora
+        print("one block: attention forward \(String(format: "%.1f", attention * 1000)) ms, backward \(String(format: "%.1f", attentionBackward * 1000)) ms; "
+              + "one LoRA pair's six products \(String(format: "%.1f", lora * 1000)) ms (\(String(format: "%.1f", loraFlops / 1e9)) GFLOP/s)")
         print("float multiply-add peak (2 threads, \(String(cString: ck_kernel_path()))): \(String(format: "%.1f", peak / 1e9)) GFLOP/s; transposed product: "
               + report.joined(separator: "; "))
     }
