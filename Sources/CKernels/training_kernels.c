@@ -148,10 +148,20 @@ KFN void SUFFIX(gemm_row)(const float *a, int64_t a_step, const float *b, int64_
         }
         for (int v = 0; v < 4; v++) VSTORE(c + j + v * VW, acc[v]);
     }
+    // Narrow outputs (a rank of 16 is one AVX-512 vector): four chains over p, so the
+    // multiply-adds do not wait on each other's latency.
     for (; j + VW <= n; j += VW) {
-        VEC acc = beta == 0 ? VZERO() : VMUL(VSET1(beta), VLOAD(c + j));
-        for (int64_t p = 0; p < k; p++) acc = VFMA(VSET1(alpha * a[p * a_step]), VLOAD(b + p * ldb + j), acc);
-        VSTORE(c + j, acc);
+        VEC acc[4] = {VZERO(), VZERO(), VZERO(), VZERO()};
+        int64_t p = 0;
+        for (; p + 4 <= k; p += 4) {
+            for (int u = 0; u < 4; u++) acc[u] = VFMA(VSET1(alpha * a[(p + u) * a_step]), VLOAD(b + (p + u) * ldb + j), acc[u]);
+        }
+        for (; p < k; p++) acc[0] = VFMA(VSET1(alpha * a[p * a_step]), VLOAD(b + p * ldb + j), acc[0]);
+        VEC sum = VFMA(VSET1(1), acc[0], acc[1]);
+        sum = VFMA(VSET1(1), acc[2], sum);
+        sum = VFMA(VSET1(1), acc[3], sum);
+        if (beta != 0) sum = VFMA(VSET1(beta), VLOAD(c + j), sum);
+        VSTORE(c + j, sum);
     }
     for (; j < n; j++) {
         float sum = 0;
