@@ -14,15 +14,21 @@
 // Matrix products (matmul_rows) repack the activation rows they are given once per
 // call for the 32-element block types (scales as floats, quants contiguous, aligned
 // and interleaved as the weights decode, per-lane sums for the offset trick); Q8_K
-// and F32 activations are used in place. Then each weight block is decoded once
-// for up to four tokens (and, for the AVX-512 32-element kernels, two rows share
-// the activation loads). ck_vec_dot is the same code with one row and one token,
-// and every (row, token) goes through the same operations whatever the row and
-// token counts, so a product's elements equal the same path's vec_dot bit for bit.
+// and F32 activations are used in place. A product on the worker pool packs them once
+// for all its work items (matmul_packed). Then each weight block is decoded once for
+// up to eight tokens (AVX2: four), its accumulators in registers; on AVX-512 the
+// whole groups of sixteen Q4_0/Q4_1 blocks decode into strips (x86/repack.h), so one
+// convert and one FMA per token cover sixteen blocks, and the other 32-element types
+// take two rows at a time for up to four tokens, sharing the activation loads.
+// ck_vec_dot is the same code with one row and one token, and every (row, token)
+// goes through the same operations whatever the row and token counts, so a
+// product's elements equal the same path's vec_dot bit for bit.
 //
-// Measured on the target (AMD EPYC, AVX-512 executed as two 256-bit halves): VNNI
-// dpbusd and FMA share two pipes, gathers cost ~1.3 cycles an element, so the
-// AVX-512 kernels avoid gathers and spend one convert + FMA per four blocks.
+// Measured on an AMD EPYC (AVX-512 executed as two 256-bit halves): VNNI dpbusd and
+// FMA share two pipes, gathers cost ~1.3 cycles an element, so the AVX-512 kernels
+// avoid gathers (strips are picked with permutes). On an Intel Xeon with 512-bit
+// units a zmm dpbusd issues at half the rate of an FMA, and at eight tokens the
+// per-block converts and FMAs beside it took a third of the time: hence the strips.
 //
 // The kernels live in x86/, one concept a file, included below in dependency order;
 // only the 32-element block kernels differ by level (one file each).
