@@ -11,6 +11,11 @@ struct LowRankPair: Sendable {
     /// `outputWidth` rows of `rank` floats, times the multiplier.
     let scaledB: [Float]
 
+    /// Multiply-adds below which a pair's product runs on the calling thread: a
+    /// hand-off to the workers costs about a microsecond, some 2¹⁶ multiply-adds of one
+    /// core (one token of a rank-16 pair on SmolLM2's widest matrix is 2¹⁵).
+    static let sharedWorkThreshold = 1 << 16
+
     init(_ weights: LoRAWeights, multiplier: Float) {
         rank = weights.rank
         inputWidth = weights.inputWidth
@@ -26,14 +31,21 @@ struct LowRankPair: Sendable {
                     scratch: UnsafeMutablePointer<Float>) {
         let inner = scratch  // (tokens, rank)
         let product = scratch + tokens * rank  // (tokens, outputWidth)
+        let f32 = Int32(GGMLType.f32.rawValue)
         a.withUnsafeBufferPointer { a in
             scaledB.withUnsafeBufferPointer { b in
                 // F32 weights take F32 activation rows as they are.
+                if tokens * rank * (inputWidth + outputWidth) < Self.sharedWorkThreshold {
+                    // One token's product is too small to be worth waking the workers.
+                    ck_matmul_rows(f32, a.baseAddress, Int64(inputWidth), 0, Int64(rank), input, Int64(tokens), inner, Int64(rank))
+                    ck_matmul_rows(f32, b.baseAddress, Int64(rank), 0, Int64(outputWidth), inner, Int64(tokens), product,
+                                   Int64(outputWidth))
+                    return
+                }
                 ComputePool.shared.withPool { pool in
-                    ck_pool_matmul(pool, Int32(GGMLType.f32.rawValue), a.baseAddress, Int64(inputWidth), Int64(rank),
-                                   input, Int64(tokens), inner, Int64(rank))
-                    ck_pool_matmul(pool, Int32(GGMLType.f32.rawValue), b.baseAddress, Int64(rank), Int64(outputWidth),
-                                   inner, Int64(tokens), product, Int64(outputWidth))
+                    ck_pool_matmul(pool, f32, a.baseAddress, Int64(inputWidth), Int64(rank), input, Int64(tokens), inner, Int64(rank))
+                    ck_pool_matmul(pool, f32, b.baseAddress, Int64(rank), Int64(outputWidth), inner, Int64(tokens), product,
+                                   Int64(outputWidth))
                 }
             }
         }
