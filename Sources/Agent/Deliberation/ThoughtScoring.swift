@@ -9,8 +9,8 @@ import Foundation
 /// the probability of every next token (its most likely `alternatives`), each token
 /// that continues some thought opens a branch (forked, so the evaluated prefix is
 /// shared), and a thought's log-probability is the sum along its path, summed over
-/// the ways of writing it in tokens. Text every remaining thought continues with
-/// and that carries no choice (a space, " =") is appended without a step. A thought
+/// the ways of writing it in tokens. A thought whose rest carries no choice (" =")
+/// is complete without another step. A thought
 /// whose next token is not among the alternatives gets the least likely one's
 /// log-probability there: an upper bound, small. One model step per branching
 /// point instead of one per token of every thought; a batched pass over all of
@@ -20,7 +20,7 @@ struct ThoughtScoring: Sendable {
     var alternatives = 128
     /// Tokens less likely than this (natural log) are not followed.
     var floor = -14.0
-    /// Characters that carry no choice when every remaining thought continues with them.
+    /// Characters that carry no choice at the end of a thought.
     static let formatCharacters: Set<Character> = [" ", "="]
 
     /// The log-probability of each of `thoughts` after the context of `session`;
@@ -51,18 +51,11 @@ struct ThoughtScoring: Sendable {
     private func visit(
         _ branch: Branch, thoughts: [String], scores: inout [Double], deadline: Deadline, usage: @escaping @Sendable (TokenUsage) -> Void
     ) async throws -> Bool {
-        var branch = branch
-        // Text with no choice in it, the same for every thought left: appended as is.
-        let rests = branch.thoughts.map { thoughts[$0].dropFirst(branch.prefix.count) }
-        let common = Self.commonPrefix(rests).prefix { Self.formatCharacters.contains($0) }
-        if !common.isEmpty {
-            let session = branch.session
-            guard try await BoundedCall.run(before: deadline, { try await session.append(String(common)) }) != nil else { return false }
-            branch.prefix += common
-        }
+        // A thought whose rest carries no choice (" =") is complete here: the model's
+        // tokens are not split to write it, which would skew what follows.
         var open: [Int] = []
         for index in branch.thoughts {
-            if thoughts[index] == branch.prefix {
+            if thoughts[index].dropFirst(branch.prefix.count).allSatisfy(Self.formatCharacters.contains) {
                 scores[index] = Self.logSum(scores[index], branch.logProbability)
             } else {
                 open.append(index)
@@ -108,12 +101,4 @@ struct ThoughtScoring: Sendable {
         return high + log(exp(a - high) + exp(b - high))
     }
 
-    /// The longest start every text shares.
-    static func commonPrefix(_ texts: [Substring]) -> Substring {
-        guard var common = texts.first else { return "" }
-        for text in texts.dropFirst() {
-            common = common.prefix(zip(common, text).prefix { $0 == $1 }.count)
-        }
-        return common
-    }
 }
