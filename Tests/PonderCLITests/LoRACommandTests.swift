@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// `--lora` and `ponder export` on the real binary and the default model, with the
@@ -73,5 +76,49 @@ struct LoRACommandTests {
         let overwrite = try await CommandLineTests.run(
             ["export", "--model", CommandLineTests.modelPath, "--lora", Self.adapter, "--out", CommandLineTests.modelPath])
         #expect(overwrite.status == 1 && overwrite.standardError.contains("is the model file itself"), "\(overwrite.standardError)")
+    }
+}
+
+/// `ponder serve --lora`: the web page's info names the adapter.
+struct LoRAServeTests {
+    @Test("serve --lora shows the adapter in /ponder/info")
+    func serveInfo() async throws {
+        let process = Process()
+        process.executableURL = CommandLineTests.productsDirectory.appendingPathComponent("ponder")
+        process.arguments = ["serve", "--port", "0", "--model", CommandLineTests.modelPath, "--lora", LoRACommandTests.adapter + ":0.5"]
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "PONDER_MODEL")
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        // Hang guard: a server that never announces itself is stopped, which ends the read.
+        Thread.detachNewThread {
+            Thread.sleep(forTimeInterval: 120)
+            if process.isRunning { process.terminate() }
+        }
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // Wait (on a thread of its own) for the line naming the address; a hang guard ends it.
+        let reader = output.fileHandleForReading
+        let line: String? = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var text = ""
+                while let chunk = try? reader.read(upToCount: 1), !chunk.isEmpty {
+                    text += String(decoding: chunk, as: UTF8.self)
+                    if text.contains("/v1 ("), text.hasSuffix("\n") { continuation.resume(returning: text); return }
+                }
+                continuation.resume(returning: text.isEmpty ? nil : text)
+            }
+        }
+        let announced = try #require(line)
+        let address = try #require(announced.range(of: #"http://[^/]+"#, options: .regularExpression).map { String(announced[$0]) },
+                                   "\(announced)")
+        let (data, _) = try await URLSession.shared.data(from: URL(string: address + "/ponder/info")!)
+        let info = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        #expect(info?["adapter"] as? String == "lora-smollm2-rank4.gguf ×0.5", "\(String(decoding: data, as: UTF8.self))")
     }
 }
