@@ -4,8 +4,11 @@
 //
 //   bench_rows [threads] [weight type of the layers: q4_1|q8_0|q4_K] [seconds per case]
 //
-// Prints, per N, milliseconds a pass and the cost of a pass relative to N = 1 (the
-// per-row efficiency batched decoding depends on), then a breakdown by matrix shape.
+// Prints the kernel speed first (one thread, one 1536-row matrix kept in cache, ns per
+// row and token; HOT_ONLY=1 stops there), then, per N, milliseconds a pass and the cost
+// of a pass relative to N = 1 (the per-row efficiency batched decoding depends on), then
+// a breakdown by matrix shape. Each figure is the best of 40 rounds: other processes on
+// the machine only ever slow a round down.
 // Built and run by tools/row-count-bench/run against Sources/CKernels/*.c.
 #include <stdint.h>
 #include <stdio.h>
@@ -33,9 +36,12 @@ static float gaussian(void) {
     for (int i = 0; i < 4; i++) s += (float)((next_u64() >> 11) * (1.0 / 9007199254740992.0)) - 0.5f;
     return s * 1.7f;
 }
+// Wall-clock seconds; CPU seconds of the calling thread when `cpu_clock` is set (one-thread
+// measurements then ignore time spent descheduled by other processes).
+static int cpu_clock;
 static double now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(cpu_clock ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 static void *xmalloc(size_t n) {
@@ -108,11 +114,11 @@ static void pass(ck_pool *pool, model *m, int tokens) {
 #define TIME_BEST(seconds, body)                                                  \
     ({                                                                            \
         double best_ = 1e30;                                                      \
-        for (int round_ = 0; round_ < 5; round_++) {                              \
+        for (int round_ = 0; round_ < 40; round_++) {                              \
             int calls_ = 0;                                                       \
             const double start_ = now();                                          \
             double elapsed_;                                                      \
-            do { body; calls_++; elapsed_ = now() - start_; } while (elapsed_ < (seconds) / 5); \
+            do { body; calls_++; elapsed_ = now() - start_; } while (elapsed_ < (seconds) / 40); \
             if (elapsed_ / calls_ < best_) best_ = elapsed_ / calls_;            \
         }                                                                         \
         best_;                                                                    \
@@ -153,12 +159,10 @@ int main(int argc, char **argv) {
     ck_pool *pool = ck_pool_create(threads);
     printf("kernel path %s, %d thread%s, layers %s, output Q8_0 %dx%d\n", ck_kernel_path(), threads,
            threads > 1 ? "s" : "", type_name, VOCAB, HIDDEN);
-    if (k_n) {
-        // Widened shapes: the pass below uses them.
-    }
 
-    printf("\none thread, one matrix kept in cache (kernel speed): ns per row and token, GMAC/s\n");
+    printf("\none thread, one matrix kept in cache (kernel speed, thread CPU time): ns per row and token, GMAC/s\n");
     {
+        cpu_clock = 1;
         const int kinds[] = {m.layer_type, CK_Q8_0};
         for (int kk = 0; kk < 2; kk++) {
             const int type = kinds[kk];
@@ -173,8 +177,10 @@ int main(int argc, char **argv) {
             }
             printf("\n");
         }
+        cpu_clock = 0;
     }
 
+    if (getenv("HOT_ONLY")) return 0;
     printf("\nwhole pass (30 layers + output for every token):\n   N   ms/pass  rows/s   cost vs N=1\n");
     double one = 0;
     for (int tokens = 1; tokens <= MAX_TOKENS; tokens++) {
