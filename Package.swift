@@ -88,10 +88,14 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
+        // Self-improvement: the curriculum of problems with known answers (then verified
+        // trace collection and rounds of collect → train → evaluate).
+        .target(name: "Distillation", dependencies: ["Inference"]),
         .executableTarget(
             name: "ponder",
             dependencies: [
                 "MCPBridge",
+                "Distillation",
                 "Inference",
                 "AgentTools",
                 "Agent",
@@ -121,6 +125,7 @@ let package = Package(
         ),
         // Gradient checks of every training op, the whole model, and the engine's logits.
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "CKernels"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation"]),
         .testTarget(
             name: "AgentToolsTests",
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],

@@ -17,7 +17,7 @@ struct Ponder: AsyncParsableCommand {
         subcommands: [
             AskCommand.self, ChatCommand.self, GenerateCommand.self, BenchCommand.self, InspectCommand.self,
             TokenizeCommand.self, RenderCommand.self, ToolCommand.self, ServeCommand.self, MCPCommand.self, PythonWorkerCommand.self, TrainCommand.self,
-            ExportCommand.self,
+            ExportCommand.self, DistillCommand.self,
         ]
     )
 }
