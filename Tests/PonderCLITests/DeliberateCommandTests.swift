@@ -82,7 +82,8 @@ struct DeliberateCommandTests {
 
     @Test("--show-tree draws the thoughts, the chosen path marked")
     func showTree() async throws {
-        let result = try await CommandLineTests.run(["ask", "--deliberate", "3", "--show-tree", "Use the numbers 4 4 6 8 and + - * / to make 24."])
+        // 8 s: weighing the first position's 18 moves comes before the first thought.
+        let result = try await CommandLineTests.run(["ask", "--deliberate", "8", "--show-tree", "Use the numbers 4 4 6 8 and + - * / to make 24."])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("#1 ["))
         #expect(result.standardOutput.contains("(left: "))
@@ -113,7 +114,7 @@ struct DeliberateCommandTests {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: errors)
         try process.run()
-        // Once the search shows progress, Ctrl-C; then the answer, timed by the search itself.
+        // Once the search has tried a move, Ctrl-C; then the answer, timed by the search itself.
         let (out, secondsBeforeInterrupt) = await withCheckedContinuation { (continuation: CheckedContinuation<(Data, Double), Never>) in
             Thread.detachNewThread {
                 // Standard output is drained all along: the tree is larger than a pipe holds.
@@ -124,7 +125,8 @@ struct DeliberateCommandTests {
                     drained.signal()
                 }
                 let searchStarted = Date()
-                while process.isRunning, !((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains("thinking ") {
+                // A progress line after a thought (the first says the moves are being weighed).
+                while process.isRunning, !((try? String(contentsOf: errors, encoding: .utf8)) ?? "").contains(" · tried ") {
                     Thread.sleep(forTimeInterval: 0.05)
                 }
                 Thread.sleep(forTimeInterval: 1)
