@@ -48,7 +48,7 @@ enum ArithmeticCurriculum {
             let (wording, operands, answer) = question(family: index % 5, random: &random)
             return CurriculumItem(
                 id: "arithmetic-\(index)", kind: .arithmetic, template: wording.name,
-                question: wording.text(operands.0, operands.1), expected: .number(String(answer)))
+                question: wording.text(operands.0, operands.1), expected: .number(value: String(answer)))
         }
     }
 
@@ -81,7 +81,7 @@ enum ArithmeticCurriculum {
     static func wordProblems(count: Int, random: inout CurriculumRandom) -> [CurriculumItem] {
         (0..<count).map { index in
             let (name, question, answer) = wordProblem(index % 6, random: &random)
-            return CurriculumItem(id: "word-problem-\(index)", kind: .wordProblem, template: name, question: question, expected: .number(String(answer)))
+            return CurriculumItem(id: "word-problem-\(index)", kind: .wordProblem, template: name, question: question, expected: .number(value: String(answer)))
         }
     }
 

@@ -20,13 +20,13 @@ public struct CurriculumItem: Codable, Sendable, Equatable {
     /// What a right answer holds.
     public enum Expectation: Codable, Sendable, Equatable {
         /// The answer states this number (exactly, as the calculator writes it).
-        case number(String)
+        case number(value: String)
         /// The answer contains this text (a fact read from the page).
-        case text(String)
+        case text(value: String)
         /// A figure was saved whose plotted data are these numbers, in order.
-        case plot([Double])
+        case plot(data: [Double])
         /// An expression over the puzzle's numbers, each used once, equal to 24.
-        case game24([Int])
+        case game24(numbers: [Int])
         /// Nothing to check: the base model's own reply is the reference.
         case reply
     }

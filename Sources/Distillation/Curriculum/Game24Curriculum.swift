@@ -43,7 +43,7 @@ enum Game24Curriculum {
             let wording = random.pick(wordings)
             return CurriculumItem(
                 id: "game24-rank-\(puzzle.rank)", kind: .game24, template: wording.name,
-                question: wording.text(puzzle.numbers.map(String.init).joined(separator: " ")), expected: .game24(puzzle.numbers))
+                question: wording.text(puzzle.numbers.map(String.init).joined(separator: " ")), expected: .game24(numbers: puzzle.numbers))
         }
     }
 }

@@ -45,7 +45,7 @@ enum PageCurriculum {
                 """
             return CurriculumItem(
                 id: "page-\(index)", kind: .page, template: wording.name,
-                question: wording.text("{base}/\(file)", random.pick(asked.questions)), expected: .text(asked.value),
+                question: wording.text("{base}/\(file)", random.pick(asked.questions)), expected: .text(value: asked.value),
                 page: GeneratedPage(name: file, html: html))
         }
     }
@@ -78,7 +78,7 @@ enum PlotCurriculum {
             let wording = random.pick(wordings)
             return CurriculumItem(
                 id: "plot-\(index)", kind: .plot, template: wording.name,
-                question: wording.text(values.map(String.init).joined(separator: ", ")), expected: .plot(values.map(Double.init)))
+                question: wording.text(values.map(String.init).joined(separator: ", ")), expected: .plot(data: values.map(Double.init)))
         }
     }
 }
