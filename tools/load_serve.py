@@ -18,8 +18,9 @@ import openai
 QUESTIONS = ["Write one sentence about the number {i}.", "Name a colour and a fruit ({i}).", "Say hello to visitor {i}."]
 
 
-def start_server(ponder, queue, context, threads):
+def start_server(ponder, queue, context, threads, parallel):
     command = [ponder, "serve", "--port", "0", "--queue", str(queue)] + (["--context", str(context)] if context else [])
+    command += ["--parallel", str(parallel)] if parallel else []
     command += ["--threads", str(threads)] if threads else []
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 60
@@ -80,6 +81,7 @@ async def main():
     parser.add_argument("--queue", type=int, default=64, help="the started server's --queue")
     parser.add_argument("--context", type=int, help="the started server's --context")
     parser.add_argument("--threads", type=int, help="the started server's --threads")
+    parser.add_argument("--parallel", type=int, help="the started server's --parallel (requests decoded together)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds per client before it counts as failed")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     options = parser.parse_args()
@@ -91,7 +93,7 @@ async def main():
     if not base:
         if not options.ponder:
             raise SystemExit("give --base-url or --ponder")
-        process, base = start_server(options.ponder, options.queue, options.context, options.threads)
+        process, base = start_server(options.ponder, options.queue, options.context, options.threads, options.parallel)
     try:
         client = openai.AsyncOpenAI(base_url=base, api_key=os.environ.get("PONDER_API_KEY", "unused"), max_retries=0, timeout=options.timeout)
         # One request first, so the measurement does not include loading the model's pages.
@@ -103,6 +105,7 @@ async def main():
         alive = httpx.get(base + "/models", timeout=10).status_code == 200
         summary = {
             "clients": options.clients, "max_tokens": options.max_tokens, "queue": options.queue if process else None,
+            "parallel": options.parallel if process else None,
             "served": len(served), "refused_503": sum(result["outcome"] == "refused" for result in results),
             "errors": [result["error"] for result in results if result["outcome"] == "error"],
             "seconds": round(wall, 3), "streamed_pieces": sum(result["pieces"] for result in served),
