@@ -20,22 +20,6 @@ final class FloatBuffer {
     }
 }
 
-/// A seeded generator (SplitMix64) for the initial values of A: the same seed gives
-/// the same adapter on every machine.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// The engine's worker threads, taken for one kernel call at a time (the engine's own
 /// products take them too, so calls must not nest).
 struct KernelPool {

@@ -43,7 +43,7 @@ final class TrainingTransformer {
             epsilon: Float(config.rmsNormEpsilon), attentionScale: frozen.attentionScale,
             interleavedRoPE: frozen.interleavedRoPE)
 
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         var parameters: [TrainableTensor] = []
         var layers: [TrainingLayer] = []
         let rank = configuration.rank, scale = configuration.scale

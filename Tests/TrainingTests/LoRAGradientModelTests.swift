@@ -49,7 +49,7 @@ struct LoRAGradientModelTests {
     /// A model with rank 4 whose B are small random values (B = 0 would leave A without gradient).
     static func makeTraining(_ model: Model) throws -> LoRATrainingModel {
         let training = try LoRATrainingModel(model: model, configuration: LoRAConfiguration(rank: 4, alpha: 8), seed: 7)
-        var generator = SplitMix64(seed: 99)
+        var generator = SeededGenerator(seed: 99)
         for tensor in training.parameters where tensor.name.hasSuffix("lora_b") {
             tensor.values = tensor.values.map { _ in Float.random(in: -0.2..<0.2, using: &generator) }
         }

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized)
 struct LoRAGradientOpTests {
     static func random(_ count: Int, seed: UInt64, scale: Float = 1) -> [Float] {
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         return (0..<count).map { _ in Float.random(in: -scale..<scale, using: &generator) }
     }
 

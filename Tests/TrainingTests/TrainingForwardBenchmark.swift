@@ -22,7 +22,7 @@ struct TrainingForwardBenchmark {
         Engine.setThreadCount(2)
         let model = try Model(path: try TrainingFixtures.defaultModelPath)
         let training = try LoRATrainingModel(model: model, configuration: LoRAConfiguration(), seed: 1)
-        var generator = SplitMix64(seed: 2)
+        var generator = SeededGenerator(seed: 2)
         let tokens = (0..<256).map { _ in TokenID(Int.random(in: 0..<model.config.vocabularySize, using: &generator)) }
         let mask = [Bool](repeating: true, count: tokens.count)
         _ = try training.accumulateGradients(tokens: tokens, lossMask: mask)
