@@ -210,7 +210,9 @@ final class ServedEngine: @unchecked Sendable {
         }
         let busy = Set(running.values.map(\.slot))
         let free = slots.indices.filter { !busy.contains($0) }
-        guard let slot = free.max(by: { sharedPrefix(slots[$0], request.prompt) < sharedPrefix(slots[$1], request.prompt) }) else {
+        // An empty slot (-1) loses to any session, even one sharing nothing.
+        let shared = { (slot: Int) in self.slots[slot]?.sharedPrefixLength(with: request.prompt) ?? -1 }
+        guard let slot = free.max(by: { shared($0) < shared($1) }) else {
             // The admission queue lets in at most `parallel`; more is a bug, not a crash.
             request.continuation.resume(throwing: APIError.server("no free generation slot"))
             return
@@ -249,10 +251,6 @@ final class ServedEngine: @unchecked Sendable {
         }
     }
 
-    private func sharedPrefix(_ session: InferenceSession?, _ prompt: [TokenID]) -> Int {
-        guard let session else { return -1 }
-        return zip(session.tokens, prompt).prefix { $0 == $1 }.count
-    }
 
     /// A token's score as `logprobs` reports it.
     private func score(_ token: TokenID, logProbability: Float, alternatives: [TokenProbability]) -> ScoredToken {

@@ -93,13 +93,7 @@ public final class BatchDecoder {
             if prompt.isEmpty {
                 problem = .invalidArgument("no tokens to process")
             } else {
-                var shared = zip(session.tokens, prompt).prefix { $0 == $1 }.count
-                // The last token must be evaluated to have its logits.
-                if shared == prompt.count && !(shared == session.tokens.count && session.lastLogits != nil) {
-                    shared -= 1
-                }
-                session.truncate(to: shared)
-                pending = prompt[shared...]
+                pending = session.keepSharedPrefix(of: prompt)
             }
         } else if session.lastLogits == nil {
             problem = .invalidArgument("generation needs a prompt: append tokens first")

@@ -48,14 +48,27 @@ public final class InferenceSession {
     @discardableResult
     public func setTokens(_ prompt: [TokenID]) throws(InferenceError) -> [Float] {
         guard !prompt.isEmpty else { throw .invalidArgument("no tokens to process") }
-        var shared = zip(tokens, prompt).prefix { $0 == $1 }.count
-        // The last token must be evaluated to have its logits.
-        if shared == prompt.count {
-            if shared == tokens.count, let lastLogits { return lastLogits }
+        let rest = keepSharedPrefix(of: prompt)
+        if rest.isEmpty, let lastLogits { return lastLogits }
+        return try append(Array(rest))
+    }
+
+    /// How many of `prompt`'s first tokens this session already holds.
+    public func sharedPrefixLength(with prompt: [TokenID]) -> Int {
+        zip(tokens, prompt).prefix { $0 == $1 }.count
+    }
+
+    /// Goes back to the longest prefix shared with `prompt` (`prompt` not empty) and
+    /// returns the tokens of `prompt` still to evaluate: none when the session holds
+    /// exactly `prompt` and its logits, else at least the last token, whose logits
+    /// generation needs.
+    func keepSharedPrefix(of prompt: [TokenID]) -> ArraySlice<TokenID> {
+        var shared = sharedPrefixLength(with: prompt)
+        if shared == prompt.count && !(shared == tokens.count && lastLogits != nil) {
             shared -= 1
         }
         truncate(to: shared)
-        return try append(Array(prompt[shared...]))
+        return prompt[shared...]
     }
 
     /// The context length (positions the cache holds).
