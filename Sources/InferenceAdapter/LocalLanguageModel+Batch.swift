@@ -1,5 +1,4 @@
 import Agent
-import Foundation
 import Inference
 
 extension LocalLanguageModel {
@@ -12,9 +11,7 @@ extension LocalLanguageModel {
         guard local.count == jobs.count, jobs.count > 1, local.allSatisfy({ $0.belongs(to: self) }),
               Set(local.map(ObjectIdentifier.init)).count == local.count
         else {
-            var outcomes: [GenerationOutcome] = []
-            for job in jobs { outcomes.append(try await job.session.generate(job.request, onText: job.onText)) }
-            return outcomes
+            return try await generateOneAfterAnother(jobs)
         }
         return try await withTaskCancellationHandler {
             try await run {
@@ -54,10 +51,10 @@ extension LocalLanguageModel {
             for (index, result) in zip(scored, rows) {
                 let logits = try result.get()
                 let tokens = tokenized[index]
-                var total = Self.logProbability(of: tokens[0], in: first[...])
-                for position in 1..<max(1, tokens.count) {
-                    let row = logits[((position - 1) * vocabulary)..<(position * vocabulary)]
-                    total += Self.logProbability(of: tokens[position], in: row)
+                var total = Double(Sampler.logProbabilities(first)[Int(tokens[0])])
+                for position in 1..<tokens.count {
+                    let row = Array(logits[((position - 1) * vocabulary)..<(position * vocabulary)])
+                    total += Double(Sampler.logProbabilities(row)[Int(tokens[position])])
                 }
                 scores[index] = total
             }
@@ -66,11 +63,4 @@ extension LocalLanguageModel {
         }
     }
 
-    /// log-softmax of `logits` at `token`.
-    static func logProbability(of token: TokenID, in logits: ArraySlice<Float>) -> Double {
-        let maximum = logits.max() ?? 0
-        var sum = 0.0
-        for value in logits { sum += Double(Foundation.exp(value - maximum)) }
-        return Double(logits[logits.startIndex + Int(token)] - maximum) - Foundation.log(sum)
-    }
 }

@@ -29,6 +29,11 @@ public protocol LanguageModel: Sendable {
 extension LanguageModel {
     /// One job after another: what a model without batched decoding does.
     public func generateTogether(_ jobs: [GenerationJob]) async throws -> [GenerationOutcome] {
+        try await generateOneAfterAnother(jobs)
+    }
+
+    /// Each job's session generates in turn; outcomes in the order of `jobs`.
+    public func generateOneAfterAnother(_ jobs: [GenerationJob]) async throws -> [GenerationOutcome] {
         var outcomes: [GenerationOutcome] = []
         for job in jobs { outcomes.append(try await job.session.generate(job.request, onText: job.onText)) }
         return outcomes
