@@ -73,13 +73,18 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
     /// Makes the KV cache hold `contextTokens`, evaluating only what is new.
     private func catchUp() throws {
         guard !contextTokens.isEmpty, contextTokens != inference.tokens || inference.lastLogits == nil else { return }
+        try checkContextFits()
+        let before = inference.evaluatedTokenCount
+        try inference.setTokens(contextTokens)
+        counts.prompt += inference.evaluatedTokenCount - before
+    }
+
+    /// The context must leave room for at least one generated token.
+    private func checkContextFits() throws {
         guard contextTokens.count < inference.contextLength else {
             throw InferenceError.invalidArgument(
                 "the conversation (\(contextTokens.count) tokens) no longer fits the context of \(inference.contextLength) tokens")
         }
-        let before = inference.evaluatedTokenCount
-        try inference.setTokens(contextTokens)
-        counts.prompt += inference.evaluatedTokenCount - before
     }
 
     private func generateNow(_ request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) throws -> GenerationOutcome {
@@ -134,10 +139,7 @@ final class LocalSession: LanguageModelSession, @unchecked Sendable {
     /// new) in the decoder's passes, then it generates as `request` asks. Call
     /// `record` with the result.
     func join(_ decoder: BatchDecoder, request: GenerationRequest, onText: @escaping @Sendable (String) -> Bool) throws -> BatchDecoder.Handle {
-        guard contextTokens.count < inference.contextLength else {
-            throw InferenceError.invalidArgument(
-                "the conversation (\(contextTokens.count) tokens) no longer fits the context of \(inference.contextLength) tokens")
-        }
+        try checkContextFits()
         cancelled.store(false, ordering: .relaxed)
         let handle = decoder.add(inference, prompt: contextTokens.isEmpty ? nil : contextTokens, options: options(for: request)) { piece in
             !self.cancelled.load(ordering: .relaxed) && onText(piece)
