@@ -90,7 +90,12 @@ let package = Package(
             ]),
         // Self-improvement: the curriculum of problems with known answers (then verified
         // trace collection and rounds of collect → train → evaluate).
-        .target(name: "Distillation", dependencies: ["Inference"]),
+        .target(
+            name: "Distillation",
+            dependencies: [
+                "Inference", "Agent", "AgentTools", "InferenceAdapter", "Training",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .executableTarget(
             name: "ponder",
             dependencies: [
@@ -125,7 +130,7 @@ let package = Package(
         ),
         // Gradient checks of every training op, the whole model, and the engine's logits.
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "CKernels"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Agent", "AgentTools", "Training", "Inference"]),
         .testTarget(
             name: "AgentToolsTests",
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
