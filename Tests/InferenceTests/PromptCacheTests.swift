@@ -45,7 +45,7 @@ struct PromptCacheTests {
         defer { try? FileManager.default.removeItem(atPath: cache.directory) }
         let prefix = systemPrefix(model)
         let (original, _) = try cache.session(model: model, prefix: prefix, contextLength: 256)
-        let path = cache.filePath(fingerprint: PromptCache.fingerprint(model.file), prefix: prefix)
+        let path = cache.filePath(fingerprint: PromptCache.fingerprint(model), prefix: prefix)
         var data = try Data(contentsOf: URL(fileURLWithPath: path))
         switch damage {
         case "flip": data[data.count - 100] ^= 0x40
@@ -59,6 +59,27 @@ struct PromptCacheTests {
         #expect(session.lastLogits == original.lastLogits)
         let (_, afterwards) = try cache.session(model: model, prefix: prefix, contextLength: 256)
         #expect(afterwards == .loaded)
+    }
+
+    @Test("a prefix evaluated by the base model is not reused with an adapter, nor one adapter's with another's or another scale")
+    func adaptersHaveTheirOwnFiles() throws {
+        let base = try #require(Self.model)
+        let cache = temporaryCache()
+        defer { try? FileManager.default.removeItem(atPath: cache.directory) }
+        let file = try GGUFFile(path: Fixtures.defaultModelPath)
+        let config = try ModelConfig(file: file)
+        let adapter = LoRAAdapterFileTests.randomAdapter(config: config, targets: [.q, .v], seed: 3)
+        let other = LoRAAdapterFileTests.randomAdapter(config: config, targets: [.q, .v], seed: 4)
+        let adapted = try Model(file: file, adapters: [(adapter, 1)])
+        let prefix = systemPrefix(base)
+        let (baseSession, _) = try cache.session(model: base, prefix: prefix, contextLength: 256)
+        let (adaptedSession, outcome) = try cache.session(model: adapted, prefix: prefix, contextLength: 256)
+        #expect(outcome == .built)
+        #expect(adaptedSession.lastLogits != baseSession.lastLogits)
+        #expect(try cache.session(model: adapted, prefix: prefix, contextLength: 256).1 == .loaded)
+        #expect(try cache.session(model: Model(file: file, adapters: [(other, 1)]), prefix: prefix, contextLength: 256).1 == .built)
+        #expect(try cache.session(model: Model(file: file, adapters: [(adapter, 0.5)]), prefix: prefix, contextLength: 256).1 == .built)
+        #expect(try cache.session(model: base, prefix: prefix, contextLength: 256).1 == .loaded)
     }
 
     @Test("a different prefix gets its own file; an unwritable directory still answers")

@@ -47,7 +47,7 @@ public struct PromptCache: Sendable {
     /// A session whose first tokens are `prefix`, from the cache when possible.
     public func session(model: Model, prefix: [TokenID], contextLength: Int) throws(InferenceError) -> (InferenceSession, Outcome) {
         guard !prefix.isEmpty else { throw .invalidArgument("the cached prefix is empty") }
-        let fingerprint = Self.fingerprint(model.file)
+        let fingerprint = Self.fingerprint(model)
         let path = filePath(fingerprint: fingerprint, prefix: prefix)
         var outcome = Outcome.built
         if FileManager.default.fileExists(atPath: path) {
@@ -90,6 +90,14 @@ public struct PromptCache: Sendable {
     func filePath(fingerprint: UInt64, prefix: [TokenID]) -> String {
         let key = prefix.withUnsafeBytes { ck_hash64($0.baseAddress, Int64($0.count), fingerprint) }
         return directory + "/" + String(key, radix: 16).leftPadded(to: 16) + ".kv"
+    }
+
+    /// Identifies the model as it computes: its file, and the adapters applied to it
+    /// (a prefix evaluated with an adapter is not the base model's, nor another adapter's).
+    static func fingerprint(_ model: Model) -> UInt64 {
+        let file = fingerprint(model.file)
+        guard !model.adapters.isEmpty else { return file }
+        return withUnsafeBytes(of: model.adapterFingerprint) { ck_hash64($0.baseAddress, Int64($0.count), file) }
     }
 
     /// Identifies a model file cheaply: its size, its first 4 MiB (all metadata and

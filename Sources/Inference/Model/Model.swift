@@ -14,6 +14,9 @@ public final class Model: Sendable {
     public let transformer: Transformer
     /// The LoRA adapters applied, in the order given.
     public let adapters: [AppliedAdapter]
+    /// A hash of the applied adapters' values, alphas and scales (0 with none): what
+    /// tells evaluated state of the adapted model from the base model's.
+    public let adapterFingerprint: UInt64
 
     /// Loads the model at `path` and applies `adapters` (each with its scale; see
     /// `LoRAAdapter.load(path:for:)` to read them); every problem is an
@@ -65,6 +68,9 @@ public final class Model: Sendable {
             }
         }
         self.adapters = adapters.map { AppliedAdapter($0.adapter, scale: $0.scale) }
+        adapterFingerprint = adapters.reduce(0) { hash, applied in
+            applied.adapter.fingerprint(scale: applied.scale, seed: hash)
+        }
     }
 
     /// The default context: the model's own, capped to keep the KV cache modest.
