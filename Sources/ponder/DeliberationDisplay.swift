@@ -45,14 +45,26 @@ final class DeliberationDisplay: Sendable {
     static func line(_ progress: DeliberationProgress) -> String {
         let elapsed = String(format: "%.1f", progress.elapsed.inSeconds)
         let budget = seconds(progress.budget)
+        if let activity = progress.activity, activity.hasPrefix(candidatePrefix) {
+            // An everyday question: what the last candidate did, and how many were verified.
+            return "thinking \(elapsed)/\(budget) s · \(activity) · \(progress.answers) of \(counted(progress.thoughts, "candidate")) verified"
+        }
         let trying = progress.activity.map { " · \($0)" } ?? ""
         return "thinking \(elapsed)/\(budget) s · \(counted(progress.thoughts, "thought")), \(progress.expanded) expanded · "
             + "best \(String(format: "%.2f", progress.bestScore)) · depth \(progress.depth) · \(counted(progress.answers, "answer"))" + trying
     }
 
+    /// How the progress of an everyday search names what it tried ("candidate 3/24: …").
+    static let candidatePrefix = "candidate "
+
     /// One line after the search: how it went.
     static func summary(_ answer: AgentAnswer) -> String? {
         guard let report = answer.deliberation else { return nil }
+        if let candidates = report.candidates, let vote = report.vote {
+            let verified = candidates.filter(\.verified).count
+            return "thought for \(String(format: "%.1f", answer.seconds)) s (\(report.task)): \(counted(candidates.count, "candidate")), "
+                + "\(verified) verified — \(vote.reason)\(vote.settled ? ", settled" : "")"
+        }
         let how = report.verified ? "verified" : answer.stoppedBy == nil ? "finished" : "best so far"
         return "thought for \(String(format: "%.1f", answer.seconds)) s (\(report.task)): \(counted(report.nodes.count - 1, "thought")), "
             + "\(report.expanded) expanded — \(how)"
