@@ -93,7 +93,7 @@ let package = Package(
         .target(
             name: "Distillation",
             dependencies: [
-                "Inference", "Agent", "AgentTools", "InferenceAdapter", "Training",
+                "Inference", "Agent", "AgentTools", "InferenceAdapter", "Training", "DeliberationTasks",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .executableTarget(
@@ -130,7 +130,7 @@ let package = Package(
         ),
         // Gradient checks of every training op, the whole model, and the engine's logits.
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Inference", "CKernels"]),
-        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Agent", "AgentTools", "Training", "Inference"]),
+        .testTarget(name: "DistillationTests", dependencies: ["Distillation", "Agent", "AgentTools", "Training", "Inference", "DeliberationTasks"]),
         .testTarget(
             name: "AgentToolsTests",
             dependencies: ["AgentTools", .product(name: "BigInt", package: "BigInt")],
