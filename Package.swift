@@ -94,7 +94,8 @@ let package = Package(
             name: "Distillation",
             dependencies: [
                 "Inference", "Agent", "AgentTools", "InferenceAdapter", "Training", "DeliberationTasks",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "ponder",
