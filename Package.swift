@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.20.0"),
         // The Model Context Protocol: `ponder mcp` (server) and MCP servers' tools (client).
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        // SHA-256, to check the shipped adapter against its manifest (already resolved for async-http-client).
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
     ],
     targets: [
         // Hot loops in C: quantized dot products, dequantization.
@@ -112,6 +114,7 @@ let package = Package(
                 "APIServer",
                 "Training",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // A developer's benchmark, kept out of the user's binary: the Python tool's

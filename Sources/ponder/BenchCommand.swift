@@ -18,6 +18,9 @@ struct BenchCommand: ParsableCommand {
             the sequences, with the per-sequence rate beside it. A list (1,4,8) measures \
             each count in the same run, for side-by-side ratios.
 
+            The base model is measured, as llama-bench measures it; --lora measures it \
+            with adapters applied.
+
             Example: ponder bench -p 0 -n 128 --sequences 1,4,8 -t 2
             """)
 
@@ -88,7 +91,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let loaded = try modelOptions.load(threads: threads)
+            let loaded = try modelOptions.load(threads: threads, shippedAdapter: false)
             let model = loaded.model
             let path = loaded.path
             let session = try model.makeSession(contextLength: max(promptTokens, generatedTokens + 1, 1))

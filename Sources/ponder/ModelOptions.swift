@@ -18,6 +18,11 @@ struct ModelOptions: ParsableArguments {
         valueName: "file[:scale]"))
     var lora: [LoRASpecification] = []
 
+    @Flag(name: .customLong("no-adapter"), help: ArgumentHelp(
+        "Leave out the adapter Ponder ships for the default model (to compare with the base model).",
+        discussion: "The shipped adapter is applied when no --lora is given; 'ponder inspect' shows it."))
+    var noAdapter = false
+
     /// The model file's path: `--model`, else `$PONDER_MODEL`, else the default model.
     func resolvePath() throws -> String {
         try ModelLocator.resolve(explicit: model)
@@ -28,18 +33,18 @@ struct ModelOptions: ParsableArguments {
         try GGUFFile(path: resolvePath())
     }
 
-    /// Loads the model. `threads` sets the engine's worker threads first (nil: the
-    /// engine's default); `contextLength` and `promptCache` are what its sessions use.
-    func load(threads: Int?, contextLength: Int? = nil, promptCache: PromptCache? = nil) throws -> LoadedModel {
+    /// Loads the model with its adapters: `--lora`'s, else the one Ponder ships for
+    /// this model file (unless `--no-adapter`, or `shippedAdapter` is false: training
+    /// and benchmarks start from the base model). `threads` sets the engine's worker
+    /// threads first (nil: the engine's default); `contextLength` and `promptCache` are
+    /// what its sessions use.
+    func load(threads: Int?, contextLength: Int? = nil, promptCache: PromptCache? = nil, shippedAdapter: Bool = true) throws -> LoadedModel {
         if let threads { Engine.setThreadCount(threads) }
         let path = try resolvePath()
-        let model: Model
-        if lora.isEmpty {
-            model = try Model(path: path)
-        } else {
-            let file = try GGUFFile(path: path)
-            model = try Model(file: file, adapters: loadAdapters(config: ModelConfig(file: file)))
-        }
+        let file = try GGUFFile(path: path)
+        let config = try ModelConfig(file: file)
+        let adapters = try lora.isEmpty ? (shippedAdapter ? shippedAdapters(for: file, config: config) : []) : loadAdapters(config: config)
+        let model = try Model(file: file, adapters: adapters)
         if model.chatTemplate.programProblem != nil {
             // The prompts are still right for plain conversations; the user should know why.
             printError("warning: " + RenderCommand.rejection(model.chatTemplate))
@@ -62,6 +67,15 @@ extension ModelOptions {
                 throw CLIError.invalidInput("--lora: \(error.description)")
             }
         }
+    }
+}
+
+extension ModelOptions {
+    /// The adapter shipped for `file`, unless `--no-adapter`: none when nothing is
+    /// shipped for it.
+    func shippedAdapters(for file: GGUFFile, config: ModelConfig) throws -> [(adapter: LoRAAdapter, scale: Float)] {
+        guard !noAdapter, let shipped = try ShippedAdapters.locate(), let entry = shipped.entry(for: file) else { return [] }
+        return [(try shipped.load(entry, config: config), entry.scale)]
     }
 }
 

@@ -19,6 +19,9 @@ struct TrainCommand: ParsableCommand {
             the assistant turns' tokens. Every bad line is reported with its number, and \
             nothing is trained until all are fixed.
 
+            Training starts from the base model: the adapter Ponder ships for the \
+            default model is not applied.
+
             Conversations are packed into sequences of --context tokens; gradients \
             accumulate over sequences until --batch-tokens tokens make one AdamW step. \
             The learning rate warms up linearly, then decays along a cosine to a tenth. \
@@ -153,7 +156,7 @@ struct TrainCommand: ParsableCommand {
             try checkOutputDirectory()
             // The data first: a bad file is reported before the model loads.
             let conversations = try TrainingData.load(path: data)
-            let loaded = try modelOptions.load(threads: threads)
+            let loaded = try modelOptions.load(threads: threads, shippedAdapter: false)
             guard context <= loaded.model.config.contextLength else {
                 throw CLIError.invalidInput("--context \(context) is longer than the model's context of \(loaded.model.config.contextLength) tokens")
             }

@@ -95,24 +95,9 @@ public struct PromptCache: Sendable {
     /// Identifies the model as it computes: its file, and the adapters applied to it
     /// (a prefix evaluated with an adapter is not the base model's, nor another adapter's).
     static func fingerprint(_ model: Model) -> UInt64 {
-        let file = fingerprint(model.file)
+        let file = model.file.contentFingerprint
         guard !model.adapters.isEmpty else { return file }
         return withUnsafeBytes(of: model.adapterFingerprint) { ck_hash64($0.baseAddress, Int64($0.count), file) }
-    }
-
-    /// Identifies a model file cheaply: its size, its first 4 MiB (all metadata and
-    /// vocabulary of typical files) and 64 samples of 4 KiB spread over the rest.
-    static func fingerprint(_ file: GGUFFile) -> UInt64 {
-        let bytes = file.mapped.bytes
-        var hash = ck_hash64(bytes.baseAddress, Int64(min(bytes.count, 4 << 20)), UInt64(bytes.count))
-        if bytes.count > 4 << 20 {
-            let stride = (bytes.count - (4 << 20)) / 64
-            for sample in 0..<64 {
-                let start = (4 << 20) + sample * stride
-                hash = ck_hash64(bytes.baseAddress! + start, Int64(min(4096, bytes.count - start)), hash)
-            }
-        }
-        return hash
     }
 
     struct LoadFailure: Error, CustomStringConvertible {
