@@ -126,7 +126,7 @@ struct DistillCollectCommand: AsyncParsableCommand {
         for try await event in collector.collect(items, stop: stop) {
             if let text = progress.text(for: event) { FileHandleOutput.writeToStandardError(text) }
             switch event {
-            case .finished(_, _, .kept(let trace)): try writer.write(trace)
+            case .finished(_, _, .kept(let traces)): for trace in traces { try writer.write(trace) }
             case .summary(let done): summary = done
             default: break
             }

@@ -31,7 +31,7 @@ public struct CollectionProgress: Sendable {
             return redraws ? "\r\u{1B}[2K" + line(running: item.id, now: now) : nil
         case .finished(let index, let item, let outcome):
             done = index + 1
-            if case .kept = outcome { kept += 1 }
+            if case .kept(let traces) = outcome { kept += traces.count }
             if redraws { return "\r\u{1B}[2K" + line(running: nil, now: now) + (done == total ? "\n" : "") }
             return "[\(done)/\(total)] \(item.id) (\(item.kind.rawValue), \(item.template)): \(Self.describe(outcome))\n"
         case .summary:
@@ -54,7 +54,7 @@ public struct CollectionProgress: Sendable {
     /// "kept", "rejected: the answer does not state the expected number", …
     static func describe(_ outcome: CollectionOutcome) -> String {
         switch outcome {
-        case .kept: "kept"
+        case .kept(let traces): traces.count == 1 ? "kept" : "kept \(traces.count) traces"
         case .dropped(let admission): "verified, not kept (\(admission.rawValue))"
         case .rejected(let reason): "rejected: \(reason)"
         case .skipped: "skipped (its kind has its cap)"

@@ -4,9 +4,9 @@ import AgentTools
 /// Collects a kind's traces some other way than one fast-mode run (the Game of 24's
 /// traces come from deliberate mode's successful path).
 public protocol KindTraceCollector: Sendable {
-    /// A verified trace for `item`, or why none; `attempt` 0 is the greedy one, later
-    /// attempts may sample (`temperature`, `seed`).
-    func trace(for item: CurriculumItem, attempt: Int, temperature: Double, seed: UInt64) async throws -> Result<TrainingTrace, TraceRejection>
+    /// Verified traces for `item` (one or more), or why none; `attempt` 0 is the greedy
+    /// one, later attempts may sample (`temperature`, `seed`).
+    func traces(for item: CurriculumItem, attempt: Int, temperature: Double, seed: UInt64) async throws -> Result<[TrainingTrace], TraceRejection>
 }
 
 /// How a collection samples and caps.
@@ -37,7 +37,7 @@ public enum CollectionEvent: Sendable {
     case started(total: Int)
     /// An item is about to run (`index` counts from 0).
     case trying(index: Int, item: CurriculumItem)
-    /// An item's outcome; a `.kept` trace should be written now.
+    /// An item's outcome; `.kept` traces should be written now.
     case finished(index: Int, item: CurriculumItem, outcome: CollectionOutcome)
     /// Every item was tried: the counts.
     case summary(CollectionSummary)
@@ -45,9 +45,9 @@ public enum CollectionEvent: Sendable {
 
 /// What became of one item.
 public enum CollectionOutcome: Sendable, Equatable {
-    /// Verified and selected: write it.
-    case kept(TrainingTrace)
-    /// Verified but dropped by the selection.
+    /// Verified and selected (all or some of the item's traces): write them.
+    case kept([TrainingTrace])
+    /// Verified but every trace dropped by the selection (the first one's reason).
     case dropped(TraceSelection.Admission)
     /// Not verified by any run; the greedy run's reason.
     case rejected(TraceRejection)
@@ -141,42 +141,46 @@ public struct TraceCollector: Sendable {
                 case .failure(let rejection):
                     summary.update(item.kind) { $0.tried += 1; $0.rejections[rejection.label, default: 0] += 1 }
                     outcome = .rejected(rejection)
-                case .success(let (trace, attempt)):
-                    let admission = selection.admit(trace)
+                case .success(let (traces, attempt)):
+                    let admissions = traces.map { selection.admit($0) }
                     summary.update(item.kind) { tally in
                         tally.tried += 1
                         tally.verified += 1
                         if attempt > 0 { tally.verifiedBySampling += 1 }
-                        switch admission {
-                        case .kept: tally.kept += 1
-                        case .duplicate: tally.duplicates += 1
-                        case .overCap: tally.overCap += 1
+                        for admission in admissions {
+                            switch admission {
+                            case .kept: tally.kept += 1
+                            case .duplicate: tally.duplicates += 1
+                            case .overCap: tally.overCap += 1
+                            }
                         }
                     }
-                    outcome = admission == .kept ? .kept(trace) : .dropped(admission)
+                    let kept = zip(traces, admissions).filter { $0.1 == .kept }.map(\.0)
+                    outcome = kept.isEmpty ? .dropped(admissions.first ?? .duplicate) : .kept(kept)
                 }
             }
             emit(.finished(index: index, item: item, outcome: outcome))
         }
     }
 
-    /// The first verified trace of the greedy run and the sampled ones (with its
-    /// attempt number), or the greedy run's rejection.
-    func verifiedTrace(for item: CurriculumItem, stop: Deadline = .unlimited()) async throws -> Result<(TrainingTrace, Int), TraceRejection> {
+    /// The traces of the first verified run among the greedy one and the sampled ones
+    /// (with its attempt number), or the greedy run's rejection.
+    func verifiedTrace(for item: CurriculumItem, stop: Deadline = .unlimited()) async throws -> Result<([TrainingTrace], Int), TraceRejection> {
         var first: TraceRejection?
         for attempt in 0...max(0, options.samples) {
             try Task.checkCancellation()
             if stop.isStopped { break }
             let temperature = attempt == 0 ? 0 : options.temperature
             let seed = options.seed &+ UInt64(attempt)
-            let result: Result<TrainingTrace, TraceRejection>
+            let result: Result<[TrainingTrace], TraceRejection>
             if let collector = kindCollectors[item.kind] {
-                result = try await collector.trace(for: item, attempt: attempt, temperature: temperature, seed: seed)
+                result = try await collector.traces(for: item, attempt: attempt, temperature: temperature, seed: seed)
             } else {
-                result = try await fastTrace(for: item, temperature: temperature, seed: seed, stop: stop)
+                result = try await fastTrace(for: item, temperature: temperature, seed: seed, stop: stop).map { [$0] }
             }
             switch result {
-            case .success(let trace): return .success((trace, attempt))
+            case .success(let traces) where !traces.isEmpty: return .success((traces, attempt))
+            case .success: first = first ?? .emptyAnswer
             case .failure(let rejection): first = first ?? rejection
             }
         }

@@ -27,12 +27,15 @@ public struct TrainingTrace: Codable, Sendable, Equatable {
     }
 
     /// A trace of the planner's `prompt` messages followed by the turn's `conversation`
-    /// (`AgentAnswer.conversation`, which starts with the question).
+    /// (`AgentAnswer.conversation`, which starts with the question). The prompt's
+    /// example answers are marked `weight: 0`: they are the context the model answers
+    /// in, not what it is to learn again on every line.
     public init(item: CurriculumItem, prompt: [Message], conversation: [Message]) {
         // The prompt ends with the question, which the conversation repeats.
         var head = prompt
         if let last = head.last, last.role == .user, let first = conversation.first, first == last { head.removeLast() }
-        self.init(id: item.id, kind: item.kind, template: item.template, messages: (head + conversation).map(TraceMessage.init))
+        let context = head.map { message in TraceMessage(role: message.role, content: message.content, weight: message.role == .assistant ? 0 : nil) }
+        self.init(id: item.id, kind: item.kind, template: item.template, messages: context + conversation.map(TraceMessage.init))
     }
 
     /// The trace as one line of a training file (no newline at the end).
@@ -42,15 +45,17 @@ public struct TrainingTrace: Codable, Sendable, Equatable {
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 
-    /// The question the trace answers: its last user message before the first assistant turn.
+    /// The question the trace answers: its last user message before the first assistant
+    /// turn to learn (the prompt's examples come before it).
     public var question: String {
-        let firstReply = messages.firstIndex { $0.role == .assistant } ?? messages.endIndex
+        let firstReply = messages.firstIndex { $0.role == .assistant && $0.weight != 0 } ?? messages.endIndex
         return messages[..<firstReply].last { $0.role == .user }?.content ?? ""
     }
 
-    /// Everything the model wrote, joined: what deduplication compares.
+    /// Everything the model wrote in its own turns (not the prompt's examples), joined:
+    /// what deduplication compares.
     public var assistantText: String {
-        messages.filter { $0.role == .assistant }.map(\.content).joined(separator: "\n")
+        messages.filter { $0.role == .assistant && $0.weight != 0 }.map(\.content).joined(separator: "\n")
     }
 }
 
@@ -60,11 +65,16 @@ public struct TraceMessage: Codable, Sendable, Equatable {
     public var role: Message.Role
     /// What they say.
     public var content: String
+    /// 0 for an assistant turn that is context only (a prompt's example), not a target;
+    /// nil (left out of the JSON) for a turn to learn. The key is OpenAI's fine-tuning
+    /// format's; a reader that ignores it trains on every assistant turn.
+    public var weight: Int?
 
-    /// A message from `role` saying `content`.
-    public init(role: Message.Role, content: String) {
+    /// A message from `role` saying `content`, with `weight` 0 when it is context only.
+    public init(role: Message.Role, content: String, weight: Int? = nil) {
         self.role = role
         self.content = content
+        self.weight = weight
     }
 
     /// The agent's message as a training message.
