@@ -212,16 +212,8 @@ struct SearchState {
         guard options.proposer == .model, candidates.count > 1, model.vocabulary != nil else {
             return Array(repeating: 0, count: candidates.count)
         }
-        // A model that scores text reads every candidate in one batched pass; others
-        // walk the tree of shared openings step by step.
-        let model = model
-        switch try await BoundedCall.run(before: deadline, { try await model.logProbabilities(of: candidates, after: session) }) {
-        case nil: return nil  // the deadline passed
-        case let scores??: return scores
-        case .some(nil): break
-        }
         let spent = spent
-        return try await ThoughtScoring().logProbabilities(of: candidates, after: session, deadline: deadline) { usage in
+        return try await ListedThoughtWeights.read(candidates, model: model, after: session, deadline: deadline) { usage in
             spent.add(usage)
         }
     }

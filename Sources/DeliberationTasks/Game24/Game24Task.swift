@@ -45,9 +45,15 @@ public struct Game24Task: DeliberationTask {
 
     /// Few-shot moves, then the puzzle's numbers.
     public func begin(in session: any LanguageModelSession) async throws {
-        let examples = try prompts.examples(Self.proposeFile)
-        let question = Message(.user, "Numbers: " + puzzle.numbers.map(String.init).joined(separator: " "))
-        try await session.start(examples + [question], assistantPrefix: "", stablePrefix: examples.count)
+        let messages = try openingMessages()
+        try await session.start(messages, assistantPrefix: "", stablePrefix: messages.count - 1)
+    }
+
+    /// The context every move is proposed after: the propose prompt's instructions and
+    /// examples, then the puzzle's numbers as the user's turn. The model's turn follows
+    /// (no prefix), and each thought of a path is appended to it as `Thought.text`.
+    public func openingMessages() throws(PromptError) -> [Message] {
+        try prompts.examples(Self.proposeFile) + [Message(.user, "Numbers: " + puzzle.numbers.map(String.init).joined(separator: " "))]
     }
 
     /// One move from the numbers left after `path`, held to the legal moves, computed
@@ -91,26 +97,43 @@ public struct Game24Task: DeliberationTask {
     /// The move's value by the calculator, the numbers left after it (appended to
     /// the context) and, when one number is left, the exact check.
     private func complete(_ move: Game24Move, from state: Game24State, in session: any LanguageModelSession, tokens: Int) async throws -> Thought {
+        let (thought, tail) = checked(move, from: state, tokens: tokens)
+        if let tail { try await session.append(tail) }
+        return thought
+    }
+
+    /// The thought the search records for `candidate` (one of `candidates(after: path)`,
+    /// "8 + 4 =") after `path`, computed and checked as `write` does it but without a
+    /// session: its text is exactly what `write` appends to the context. Nil when the
+    /// candidate is not a move or one number is left.
+    public func thought(for candidate: String, after path: [Thought]) -> Thought? {
+        let state = replay(path)
+        guard state.entries.count > 1, let move = Game24Move(candidate) else { return nil }
+        return checked(move, from: state, tokens: 0).thought
+    }
+
+    /// The thought for `move` from `state`, and the text the runtime appends after the
+    /// move ("= 12 (left: 4 6 12)" and the line's end); nil tail when the move broke the rules.
+    private func checked(_ move: Game24Move, from state: Game24State, tokens: Int) -> (thought: Thought, tail: String?) {
         let value = Game24State.value(of: move, calculator: calculator)
         let computed = value?.description ?? "error"
         let step = AgentStep(tool: calculator.name, input: move.text, output: computed, ok: value != nil, ms: 0)
         switch state.applying(move, result: value) {
         case .failure(let broken):
-            return Thought(text: "\(move.text) = \(computed)", verified: false, note: broken.description, steps: [step], tokens: tokens)
+            return (Thought(text: "\(move.text) = \(computed)", verified: false, note: broken.description, steps: [step], tokens: tokens), nil)
         case .success(let next):
             let tail = " \(computed) (left: \(next.listed))\n"
-            try await session.append(tail)
             let text = "\(move.text) =" + tail
             guard next.entries.count == 1 else {
-                return Thought(text: text, verified: true, steps: [step], tokens: tokens)
+                return (Thought(text: text, verified: true, steps: [step], tokens: tokens), tail)
             }
             let expression = "\(next.entries[0].expression) = \(computed)"
             let verdict = Game24Checker.check(expression, puzzle: puzzle)
             guard verdict == .solves else {
-                return Thought(text: text, verified: false, note: "ends at \(computed), not 24", steps: [step], tokens: tokens)
+                return (Thought(text: text, verified: false, note: "ends at \(computed), not 24", steps: [step], tokens: tokens), tail)
             }
-            return Thought(
-                text: text, verified: true, note: "checked: \(expression)", answer: expression, solves: true, steps: [step], tokens: tokens)
+            return (Thought(
+                text: text, verified: true, note: "checked: \(expression)", answer: expression, solves: true, steps: [step], tokens: tokens), tail)
         }
     }
 
@@ -146,15 +169,22 @@ public struct Game24Task: DeliberationTask {
         if finished, let answer = path.last?.answer {
             return (moves + ["Answer: \(answer)"]).joined(separator: "\n")
         }
+        let numbers = puzzle.numbers.map(String.init).joined(separator: " ")
+        let ended = replay(path)
+        if !moves.isEmpty, ended.entries.count == 1 {
+            // Every number was used (fast mode's one chain): the moves end elsewhere than 24.
+            return "I found no way to make 24 from \(numbers): my moves end at \(ended.listed), not 24.\nThe moves: " + moves.joined(separator: "; ")
+        }
         let tried = moves.isEmpty ? "" : "\nThe most promising moves: " + moves.joined(separator: "; ")
-        return "I found no way to make 24 from \(puzzle.numbers.map(String.init).joined(separator: " ")) in the time I had." + tried
+        return "I found no way to make 24 from \(numbers) in the time I had." + tried
     }
 
     /// Answers are checked expressions: equal text, equal answer.
     public func voteKey(for answer: String) -> String { answer }
 
-    /// The numbers left after `path`, replayed from the puzzle.
-    func replay(_ path: [Thought]) -> Game24State {
+    /// The numbers left after `path`, replayed from the puzzle (thoughts that are not
+    /// moves, or break the rules, are skipped).
+    public func replay(_ path: [Thought]) -> Game24State {
         var state = Game24State(numbers: puzzle.numbers)
         for thought in path {
             guard let move = Self.move(in: thought.text), let equals = thought.text.firstIndex(of: "="),
