@@ -128,6 +128,9 @@ public actor Assistant {
         if let budget = deliberation.budget(for: question, requested: thinking) {
             let mode = deliberation.mode(planner: planner, budget: budget)
             answer = try await mode.answer(question, history: history, deadline: deadline) { emit(.progress($0)) }
+        } else if let direct = try await deliberation.directAnswer(question, planner: planner, deadline: deadline) {
+            // A special task's question (the Game of 24): one chain of the model's likeliest moves.
+            answer = direct
         } else {
             let session = try await currentSession()
             answer = try await planner.answer(question, history: history, session: session, deadline: deadline, onEvent: emit)
