@@ -1,7 +1,10 @@
-/// The vote among checked candidates: each verified candidate counts once for its
-/// vote key; the key with most votes wins, ties going to the key of the earliest
-/// candidate (the greedy one first). With no verified candidate the greedy one
-/// answers: deliberate mode is then what fast mode would have said.
+/// The choice among checked candidates. A verified greedy candidate answers: the
+/// vote is settled at once (on the dev split, samples at temperature 0.8 outvoted a
+/// right greedy answer with wrong operations more often than they corrected a wrong
+/// one, so deliberate mode does not overrule what fast mode would say when its checks
+/// hold). Otherwise each verified sample counts once for its vote key; the key with
+/// most votes wins, ties going to the earliest candidate's key. With no verified
+/// candidate the greedy one answers.
 public struct CandidateVote: Codable, Sendable, Equatable {
     /// Verified candidates by vote key.
     public var tallies: [String: Int]
@@ -9,8 +12,8 @@ public struct CandidateVote: Codable, Sendable, Equatable {
     public var winner: String?
     /// The index of the candidate that answers.
     public var chosen: Int
-    /// True when the vote cannot change much more: the winner has `agreement` votes
-    /// and more than twice the runner-up's.
+    /// True when the vote cannot change much more: the greedy candidate is verified,
+    /// or the winner has `agreement` votes and more than twice the runner-up's.
     public var settled: Bool
     /// Why the chosen candidate answers, for a person.
     public var reason: String
@@ -27,6 +30,13 @@ public struct CandidateVote: Codable, Sendable, Equatable {
             chosen = candidates.map(\.index).min() ?? 0
             settled = false
             reason = candidates.isEmpty ? "no candidate finished" : "no candidate verified: the greedy one answers"
+            return
+        }
+        if first.index == 0 {
+            winner = first.voteKey
+            chosen = 0
+            settled = true
+            reason = "the greedy candidate is verified"
             return
         }
         let top = tallies.values.max() ?? 0

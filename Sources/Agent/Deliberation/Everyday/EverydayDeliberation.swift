@@ -1,5 +1,6 @@
 import AgentTools
 import Foundation
+import Synchronization
 
 /// Deliberate mode for everyday questions (arithmetic, a page, a figure): time buys
 /// more runs of the grounded fast path, and checks and a vote choose among them.
@@ -78,36 +79,58 @@ public struct EverydayDeliberation: Sendable {
             let roundStarted = clock.now
             rounds += 1
             let batch = GenerationBatch(model: model, members: indices.count)
-            try await withThrowingTaskGroup(of: (Int, AgentAnswer).self) { group in
-                for index in indices {
-                    let fork = try await base.fork()
-                    var writer = planner
-                    writer.options.temperature = index == 0 ? planner.options.temperature : options.temperature
-                    writer.options.seed = seed(of: index)
-                    group.addTask {
-                        do {
-                            let answer = try await writer.answer(
-                                question, history: history, session: BatchedSession(fork, batch: batch), deadline: deadline)
-                            await batch.leave()
-                            return (index, answer)
-                        } catch {
-                            await batch.leave()
-                            throw error
+            let tally = Tally(result)
+            let forks = try await BoundedCall.run(before: deadline) { () async throws -> [any LanguageModelSession] in
+                var forks: [any LanguageModelSession] = []
+                for _ in indices { forks.append(try await base.fork()) }
+                return forks
+            }
+            guard let forks else {
+                result.stoppedBy = deadline.isStopped ? .stopRequest : .budget(budget)
+                break
+            }
+            let round = rounds
+            // Hang guard: a round ends by itself at the deadline (every candidate's run
+            // watches it); past the grace, whatever finished answers and the rest is left.
+            let ended = try await BoundedCall.run(before: Deadline(at: deadline.instant.map { $0 + options.grace }, on: clock)) {
+                try await withThrowingTaskGroup(of: (Int, AgentAnswer).self) { group in
+                    for (index, fork) in zip(indices, forks) {
+                        var writer = planner
+                        writer.options.temperature = index == 0 ? planner.options.temperature : options.temperature
+                        writer.options.seed = seed(of: index)
+                        group.addTask {
+                            do {
+                                let answer = try await writer.answer(
+                                    question, history: history, session: BatchedSession(fork, batch: batch), deadline: deadline)
+                                await batch.leave()
+                                return (index, answer)
+                            } catch {
+                                await batch.leave()
+                                throw error
+                            }
                         }
                     }
+                    for try await (index, answer) in group {
+                        let temperature = index == 0 ? planner.options.temperature : options.temperature
+                        let candidate = EverydayCandidate(
+                            index: index, temperature: temperature, seed: seed(of: index), answer: answer, kind: kind, question: question)
+                        let progress = tally.add(candidate, agreement: options.agreement(for: kind)) { result in
+                            var progress = DeliberationProgress(
+                                elapsed: clock.now - started, budget: budget, expanded: round, thoughts: result.candidates.count,
+                                bestScore: result.leaderShare, depth: 1, answers: result.candidates.filter(\.verified).count,
+                                thought: result.node(for: candidate), pruned: !candidate.verified)
+                            progress.activity = "candidate \(index + 1)/\(options.maximumCandidates): \(candidate.summary)"
+                            return progress
+                        }
+                        onProgress(progress)
+                    }
                 }
-                for try await (index, answer) in group {
-                    let candidate = EverydayCandidate(
-                        index: index, temperature: index == 0 ? planner.options.temperature : options.temperature, seed: seed(of: index),
-                        answer: answer, kind: kind, question: question)
-                    result.add(candidate, agreement: options.agreement(for: kind))
-                    var progress = DeliberationProgress(
-                        elapsed: clock.now - started, budget: budget, expanded: rounds, thoughts: result.candidates.count,
-                        bestScore: result.leaderShare, depth: 1, answers: result.candidates.filter(\.verified).count,
-                        thought: result.node(for: candidate), pruned: !candidate.verified)
-                    progress.activity = "candidate \(index + 1)/\(options.maximumCandidates): \(candidate.summary)"
-                    onProgress(progress)
-                }
+            }
+            result = tally.result
+            if ended == nil {
+                result.stoppedBy = deadline.isStopped ? .stopRequest : .budget(budget)
+                result.batches += await batch.sizes
+                break
             }
             result.batches += await batch.sizes
             lastRound = clock.now - roundStarted
@@ -169,5 +192,27 @@ public struct EverydayResult: Sendable {
             id: candidate.index + 1, parent: 0, text: candidate.summary, score: candidate.verified && verified > 0 ? Double(agreeing) / Double(verified) : 0,
             verified: candidate.verified, depth: 1, answer: candidate.answer.answer,
             note: candidate.verified ? "vote: \(candidate.voteKey ?? "")" : candidate.failures)
+    }
+}
+
+/// An everyday result shared between a round's candidates and the search, which may
+/// stop waiting for the round (its hang guard) and answer with what finished.
+private final class Tally: Sendable {
+    private let state: Mutex<EverydayResult>
+
+    init(_ result: EverydayResult) {
+        state = Mutex(result)
+    }
+
+    var result: EverydayResult { state.withLock { $0 } }
+
+    /// Adds `candidate` and returns what `report` makes of the result then.
+    func add(
+        _ candidate: EverydayCandidate, agreement: Int, report: (EverydayResult) -> DeliberationProgress
+    ) -> DeliberationProgress {
+        state.withLock { result in
+            result.add(candidate, agreement: agreement)
+            return report(result)
+        }
     }
 }

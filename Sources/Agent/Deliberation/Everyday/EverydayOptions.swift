@@ -17,11 +17,14 @@ public struct EverydayOptions: Sendable {
     /// A later round starts only when this share of the last round's time is left:
     /// a round cut short by the deadline gives no finished candidates.
     public var roundTimeShare: Double
+    /// How long past the deadline the search waits for a round before it answers with
+    /// the candidates that finished (a guard: every run watches the deadline itself).
+    public var grace: Duration
 
     /// Options; by default a first round of 3, rounds of 4, at most 24 candidates.
     public init(
         firstRound: Int = 3, roundSize: Int = 4, maximumCandidates: Int = 24, temperature: Double = 0.8, agreement: Int = 3,
-        roundTimeShare: Double = 0.7
+        roundTimeShare: Double = 0.7, grace: Duration = .milliseconds(400)
     ) {
         self.firstRound = firstRound
         self.roundSize = roundSize
@@ -29,6 +32,7 @@ public struct EverydayOptions: Sendable {
         self.temperature = temperature
         self.agreement = agreement
         self.roundTimeShare = roundTimeShare
+        self.grace = grace
     }
 
     /// The agreement that settles a vote on `kind`: any verified figure will do.
