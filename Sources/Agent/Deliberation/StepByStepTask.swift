@@ -6,6 +6,12 @@ import Foundation
 /// the calculator, the fetcher and Python while it thinks. The calculator checks
 /// every arithmetic claim a line states; a value prompt judges the answer so far;
 /// finished answers vote.
+///
+/// Deliberate mode keeps it for what the fast path's candidates do not cover: plain
+/// reasoning questions whose first tool the question does not settle, and models
+/// that cannot constrain their calls (remote servers). Arithmetic, page and plot
+/// questions go to `EverydayDeliberation`, where samples of a whole grounded call can
+/// be checked; line-by-line samples repeated the model's wrong operation instead.
 public struct StepByStepTask: DeliberationTask {
     /// The task's name in reports: "step by step".
     public let name = "step by step"
