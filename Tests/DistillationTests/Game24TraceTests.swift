@@ -70,7 +70,9 @@ struct Game24TraceTests {
                 #expect(task.candidates(after: path)?.contains(candidate) == true, "\(candidate) is one of the listed moves")
                 path.append(try #require(try await task.write(candidate, after: path, in: session)))
             }
-            #expect(Array(moves.messages.dropLast()) == session.started.withLock { $0 }.map(TraceMessage.init))
+            #expect(moves.messages.dropLast().map(\.message) == session.started.withLock { $0 })
+            #expect(moves.messages.dropLast().allSatisfy { $0.weight == ($0.role == .assistant ? 0 : nil) }, "the examples' replies are context")
+            #expect(turn.weight == nil && moves.question.hasPrefix("Numbers: "))
             #expect(session.appended.withLock { $0 } == turn.content + "\n")
             let expression = try #require(path.last?.answer)
             #expect(path.last?.solves == true)
@@ -111,6 +113,20 @@ struct Game24TraceTests {
         await #expect(throws: Game24TraceError.notAGame24Item(id: "arithmetic-1")) { try await collector.traces(for: other) }
         let unsolvable = CurriculumItem(id: "game24-rank-5", kind: .game24, template: "game24-make", question: "Can you make 24 from 1 1 1 1?", expected: .game24(numbers: [1, 1, 1, 1]))
         await #expect(throws: Game24TraceError.noSolution(numbers: [1, 1, 1, 1])) { try await collector.traces(for: unsolvable) }
+    }
+
+    @Test("as the trace collector's kind collector: the traces, or an unsolvable puzzle rejected as a wrong expression")
+    func kindCollector() async throws {
+        let collector: any KindTraceCollector = Game24TraceCollector(model: SilentModel(), prompts: Self.prompts, budget: .zero, seed: 1)
+        let item = try #require(try Self.items(count: 1, seed: 9).first)
+        guard case .success(let traces) = try await collector.traces(for: item, attempt: 0, temperature: 0, seed: 1) else {
+            Issue.record("a solvable puzzle gave no traces")
+            return
+        }
+        #expect(traces.first?.template == "game24-moves" && traces.count == 4)
+        let unsolvable = CurriculumItem(id: "game24-rank-5", kind: .game24, template: "game24-make", question: "Can you make 24 from 1 1 1 1?", expected: .game24(numbers: [1, 1, 1, 1]))
+        let rejected = try await collector.traces(for: unsolvable, attempt: 1, temperature: 0.7, seed: 2)
+        #expect(rejected == .failure(.expressionWrong))
     }
 
     @Test("with the real model: searched or solved paths, and the moves trace's tokens are the search's tokens")

@@ -13,7 +13,7 @@ import Inference
 ///
 /// Two kinds of trace:
 /// - **moves** (template `game24-moves`): the search's propose prompt (instructions,
-///   examples, "Numbers: …") and, as the model's turn, the path's thoughts exactly as
+///   examples with their replies at weight 0, "Numbers: …") and, as the model's turn, the path's thoughts exactly as
 ///   the search appends them ("8 + 4 = 12 (left: 4 6 12)" …). Every move is thus learned
 ///   after the very context the search, and fast mode's direct chain, weigh it in.
 /// - **answers** (templates `game24-answer-*`): the question in a user's words and the
@@ -27,7 +27,7 @@ public struct Game24TraceCollector: Sendable {
     /// The search's time per puzzle; zero: the solver alone.
     public let budget: Duration
     /// The search's seed, and the choice among the solver's paths.
-    public let seed: UInt64
+    public var seed: UInt64
     /// Whether to write the answer traces besides the moves trace.
     public var answerTraces = true
 
@@ -70,7 +70,8 @@ public struct Game24TraceCollector: Sendable {
 
     /// The moves trace: the propose prompt, then the path as the model's turn.
     func movesTrace(item: CurriculumItem, task: Game24Task, path: [Thought], source: Source) throws -> TrainingTrace {
-        let opening = try task.openingMessages().map(TraceMessage.init)
+        // The examples' replies are context, not targets (weight 0).
+        let opening = try task.openingMessages().map { TraceMessage(role: $0.role, content: $0.content, weight: $0.role == .assistant ? 0 : nil) }
         let turn = Self.turn(of: path)
         return TrainingTrace(
             id: "\(item.id)-moves-\(source.rawValue)", kind: .game24, template: "game24-moves",
