@@ -19,7 +19,9 @@ struct DistillCollectCommand: AsyncParsableCommand {
             that does not repeat itself). Kept runs are written to --out as they come, one \
             conversation per line in the planner's prompt form: the file is what \
             'ponder train --data' reads. Ctrl-C stops after the running problem and keeps \
-            what was written. Pages are served on 127.0.0.1 for the run. Example:
+            what was written. Pages are served on 127.0.0.1 for the run. Game of 24 \
+            puzzles take the deliberate search's path (--game24-budget seconds, then the \
+            exact solver), checked exactly. Example:
               ponder distill collect --kinds arithmetic,page,plot --per-kind 20 --seed 1 --out traces.jsonl
             """)
 
@@ -46,6 +48,13 @@ struct DistillCollectCommand: AsyncParsableCommand {
     @Option(name: .customLong("max-per-kind"), help: "Keep at most this many traces of each kind.")
     var maxPerKind: Int?
 
+    @Option(
+        name: .customLong("game24-budget"),
+        help: ArgumentHelp(
+            "Seconds of deliberate search per Game of 24 puzzle before the exact solver supplies the path (0: the solver alone).",
+            valueName: "seconds"))
+    var game24Budget: Double = 30
+
     @Flag(help: "Print the summary as one JSON object instead of a table.")
     var json = false
 
@@ -59,6 +68,7 @@ struct DistillCollectCommand: AsyncParsableCommand {
         guard temperature > 0, temperature <= 5 else { throw ValidationError("--temperature must be above 0 and at most 5") }
         if let maxPerKind, maxPerKind < 1 { throw ValidationError("--max-per-kind must be 1 or more") }
         guard !out.isEmpty else { throw ValidationError("--out must name a file") }
+        guard game24Budget >= 0, game24Budget <= 3600 else { throw ValidationError("--game24-budget must be between 0 and 3600 seconds") }
         _ = try parsedKinds()
     }
 
@@ -86,13 +96,18 @@ struct DistillCollectCommand: AsyncParsableCommand {
             defer { try? FileManager.default.removeItem(atPath: figures) }
             // The pages are on 127.0.0.1: the fetcher may read loopback, as in the evaluation.
             let toolbox = Toolbox.standard(ToolboxSettings(outputDirectory: figures, allowPrivateAddresses: true))
+            let prompts = try PromptLibrary.locate()
             let planner = Planner(
-                model: model, tools: toolbox.tools, layout: ConversationLayout(prompts: try PromptLibrary.locate()),
-                options: PlannerOptions(maximumSteps: 6, maximumTokens: 512, timeLimit: .seconds(300), seed: seed, outputDirectory: figures))
+                model: model, tools: toolbox.tools, layout: ConversationLayout(prompts: prompts),
+                options: PlannerOptions(
+                    maximumSteps: 6, maximumTokens: 512, timeLimit: .seconds(Int(Self.timeLimit)), seed: seed, outputDirectory: figures))
             let pages = try await PageServer.serving(items)
             items = pages.items
+            // Game of 24 traces come from the deliberate search's path (or the solver's).
+            let game24 = Game24TraceCollector(model: model, prompts: prompts, budget: .milliseconds(Int(game24Budget * 1000)), seed: seed)
             let collector = TraceCollector(
-                planner: planner, options: TraceCollectionOptions(samples: samples, temperature: temperature, seed: seed, maximumPerKind: maxPerKind))
+                planner: planner, options: TraceCollectionOptions(samples: samples, temperature: temperature, seed: seed, maximumPerKind: maxPerKind),
+                kindCollectors: [.game24: game24])
             let summary: CollectionSummary?
             do {
                 summary = try await collect(items, with: collector, into: writer)
@@ -108,6 +123,12 @@ struct DistillCollectCommand: AsyncParsableCommand {
         }
     }
 
+    /// Seconds one problem's run may take: a run longer than this on a small model is
+    /// not one to learn from (`ponder ask` allows 300).
+    static let timeLimit = 120.0
+    /// Seconds past a problem's limits after which the collection is taken to hang.
+    static let hangGrace = 120.0
+
     /// The curriculum; the Game of 24 list is looked for only when that kind is asked for.
     func curriculum(kinds: [CurriculumItem.Kind]) throws -> Curriculum {
         guard kinds.contains(.game24) else { return Curriculum(game24ListPath: "") }
@@ -121,10 +142,13 @@ struct DistillCollectCommand: AsyncParsableCommand {
         let stop = Deadline.unlimited()
         let interrupt = CollectInterrupt(stop: stop)
         defer { interrupt.cancel() }
+        let watchdog = CollectWatchdog(limit: Self.timeLimit + game24Budget + Self.hangGrace)
+        defer { watchdog.cancel() }
         var progress = CollectionProgress(redraws: isatty(STDERR_FILENO) != 0)
         var summary = CollectionSummary()
         for try await event in collector.collect(items, stop: stop) {
             if let text = progress.text(for: event) { FileHandleOutput.writeToStandardError(text) }
+            watchdog.noteProgress(event)
             switch event {
             case .finished(_, _, .kept(let traces)): for trace in traces { try writer.write(trace) }
             case .summary(let done): summary = done
@@ -183,5 +207,40 @@ final class CollectInterrupt: @unchecked Sendable {
     func cancel() {
         source.cancel()
         signal(SIGINT, SIG_DFL)
+    }
+}
+
+/// A hang guard: when one problem runs far past its limits (a run that stopped
+/// observing its deadline), the collection ends with a message naming the problem; the
+/// traces written so far stay. Never fires in a healthy run.
+final class CollectWatchdog: @unchecked Sendable {
+    private let state = Mutex<(item: String?, since: ContinuousClock.Instant, done: Bool)>((nil, .now, false))
+
+    init(limit seconds: Double) {
+        Thread.detachNewThread { [self] in
+            while true {
+                Thread.sleep(forTimeInterval: 1)
+                let (item, since, done) = state.withLock { $0 }
+                if done { return }
+                guard let item, ContinuousClock.now - since > .milliseconds(Int(seconds * 1000)) else { continue }
+                FileHandleOutput.writeToStandardError(
+                    "\nerror: the problem \(item) has run for more than \(Int(seconds)) s, far past its time limit; stopping (the traces written so far stay). Run again without its kind, or with another --seed.\n")
+                exit(1)
+            }
+        }
+    }
+
+    /// Restarts the clock when a problem starts; stops it when it ends.
+    func noteProgress(_ event: CollectionEvent) {
+        switch event {
+        case .trying(_, let item): state.withLock { $0 = (item.id, .now, false) }
+        case .finished: state.withLock { $0.item = nil }
+        default: break
+        }
+    }
+
+    /// Ends the guard.
+    func cancel() {
+        state.withLock { $0.done = true }
     }
 }
