@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 import Testing
 import Training
 
@@ -38,6 +39,11 @@ struct DistillCollectCommandTests {
         #expect(kept >= 1, "no trace kept: \(result.standardOutput)")
         let conversations = try TrainingData.load(path: out)
         #expect(conversations.count == kept)
+        // Laid out by the model's chat template as `ponder train --context 1024` does: every
+        // line fits, and the model's turn is a target.
+        let encoded = try TrainingDataEncoder(model: try Model(path: CLI.modelPath)).encode(conversations, context: 1024, path: out)
+        #expect(encoded.count == kept)
+        #expect(encoded.allSatisfy { $0.targetCount > 0 })
         for conversation in conversations {
             #expect(conversation.messages.first?.role == .system)
             let last = try #require(conversation.messages.last)
