@@ -98,7 +98,7 @@ struct Game24TraceTests {
         let evaluation = Set(try CurriculumTests.evaluationItems().compactMap { $0["numbers"] as? [Int] }.map { $0.sorted() })
         #expect(evaluation.count > 50)
         let collector = Game24TraceCollector(model: SilentModel(), prompts: Self.prompts, budget: .zero, seed: 1)
-        for item in try Self.items(count: 40, seed: 2) {
+        for item in try Self.items(count: 20, seed: 2) {
             for trace in try await collector.traces(for: item) {
                 let rank = try #require(Int(trace.id.split(separator: "-")[2]))
                 #expect(rank <= 900)

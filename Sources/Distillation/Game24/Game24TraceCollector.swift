@@ -94,7 +94,11 @@ public struct Game24TraceCollector: Sendable {
             if result.solved, let path = Self.replayed(result, task: task) { return (path, .search) }
         }
         let solver = Game24Solver(task: task)
-        let solutions = solver.solutions()
+        // The walk is a few thousand moves of CPU work: it runs on a thread of its own,
+        // not on the cooperative pool the model's calls and deadlines need.
+        let solutions = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(returning: solver.solutions()) }
+        }
         // Paths through whole numbers read as people solve the game; fractions only when needed.
         let whole = solutions.filter(\.wholeNumbers)
         let pool = whole.isEmpty ? solutions : whole
