@@ -102,4 +102,25 @@ struct CollectSelectionTests {
         #expect(kinds?.first?["kind"] as? String == "arithmetic")
         #expect(kinds?.first?["verified"] as? Int == 3)
     }
+
+    @Test("progress: one plain line per problem off a terminal, a bar redrawn in place on one")
+    func progress() {
+        let item = CurriculumItem(id: "arithmetic-0", kind: .arithmetic, template: "sum-add", question: "Please add 2 to 3.", expected: .number(value: "5"))
+        var plain = CollectionProgress(redraws: false)
+        #expect(plain.text(for: .started(total: 2)) == "collecting traces for 2 items\n")
+        #expect(plain.text(for: .trying(index: 0, item: item)) == nil)
+        #expect(plain.text(for: .finished(index: 0, item: item, outcome: .rejected(.noCalculation)))
+            == "[1/2] arithmetic-0 (arithmetic, sum-add): rejected: the calculator was not called\n")
+        var bar = CollectionProgress(redraws: true)
+        _ = bar.text(for: .started(total: 2))
+        let running = bar.text(for: .trying(index: 0, item: item)) ?? ""
+        #expect(running.hasPrefix("\r\u{1B}[2K0/2  ["))
+        #expect(running.contains("arithmetic-0"))
+        let trace = Self.trace(.arithmetic, question: "Please add 2 to 3.", reply: "5")
+        _ = bar.text(for: .finished(index: 0, item: item, outcome: .kept([trace])))
+        let last = bar.text(for: .finished(index: 1, item: item, outcome: .skipped)) ?? ""
+        #expect(last.contains("2/2"))
+        #expect(last.contains("kept 1"))
+        #expect(last.hasSuffix("\n"))
+    }
 }
