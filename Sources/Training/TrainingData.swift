@@ -7,11 +7,15 @@ public struct TrainingConversation: Sendable, Equatable {
     public let line: Int
     /// The messages, in order.
     public let messages: [ChatMessage]
+    /// The indices of assistant messages marked `"weight": 0` (OpenAI's fine-tuning
+    /// format): context the model reads, not a reply it learns (a prompt's examples).
+    public let untrainedTurns: Set<Int>
 
-    /// A conversation read from `line`.
-    public init(line: Int, messages: [ChatMessage]) {
+    /// A conversation read from `line`; `untrainedTurns` are left out of the loss.
+    public init(line: Int, messages: [ChatMessage], untrainedTurns: Set<Int> = []) {
         self.line = line
         self.messages = messages
+        self.untrainedTurns = untrainedTurns
     }
 }
 
@@ -31,8 +35,10 @@ public struct TrainingDataProblem: Error, Sendable, Equatable, CustomStringConve
         case unknownRole(index: Int, role: String?)
         /// Message `index`'s `content` is missing or not a string.
         case contentNotAString(index: Int)
-        /// No message has the role `assistant`: nothing to learn.
+        /// No message has the role `assistant` (with a weight other than 0): nothing to learn.
         case noAssistantTurn
+        /// Message `index`'s `weight` is not 0 or 1.
+        case invalidWeight(index: Int)
         /// The template renders the conversation into more tokens than one sequence holds.
         case tooLong(tokens: Int, context: Int)
         /// The chat template marks none of an assistant turn's tokens.
@@ -62,7 +68,8 @@ public struct TrainingDataProblem: Error, Sendable, Equatable, CustomStringConve
             why = "message \(index + 1) has the unknown role \"\(role)\" (expected system, user, assistant or tool)"
         case .unknownRole(let index, nil): why = "message \(index + 1) has no \"role\" string"
         case .contentNotAString(let index): why = "message \(index + 1)'s \"content\" is not a string"
-        case .noAssistantTurn: why = "no assistant message, so nothing to learn"
+        case .noAssistantTurn: why = "no assistant message (with a weight other than 0), so nothing to learn"
+        case .invalidWeight(let index): why = "message \(index + 1)'s \"weight\" must be 0 (not learned) or 1"
         case .tooLong(let tokens, let context):
             why = "\(tokens) tokens after the chat template, longer than the context of \(context) (raise --context or shorten it)"
         case .assistantTurnNotFound(let index):
@@ -143,15 +150,24 @@ public enum TrainingData {
         guard let object = value as? [String: Any] else { return problem(.notAnObject) }
         guard let list = object["messages"] as? [Any], !list.isEmpty else { return problem(.noMessages) }
         var messages: [ChatMessage] = []
+        var untrained: Set<Int> = []
         for (index, item) in list.enumerated() {
             guard let message = item as? [String: Any] else { return problem(.messageNotAnObject(index: index)) }
             guard let roleName = message["role"] as? String else { return problem(.unknownRole(index: index, role: nil)) }
             guard let role = ChatMessage.Role(rawValue: roleName) else { return problem(.unknownRole(index: index, role: roleName)) }
             // JSONSerialization reads numbers and booleans as NSNumber, never as String.
             guard let content = message["content"] as? String else { return problem(.contentNotAString(index: index)) }
+            if let weight = message["weight"] {
+                guard let number = weight as? NSNumber, number.doubleValue == 0 || number.doubleValue == 1 else {
+                    return problem(.invalidWeight(index: index))
+                }
+                if number.doubleValue == 0, role == .assistant { untrained.insert(index) }
+            }
             messages.append(ChatMessage(role: role, content: content))
         }
-        guard messages.contains(where: { $0.role == .assistant }) else { return problem(.noAssistantTurn) }
-        return .success(TrainingConversation(line: line, messages: messages))
+        guard messages.indices.contains(where: { messages[$0].role == .assistant && !untrained.contains($0) }) else {
+            return problem(.noAssistantTurn)
+        }
+        return .success(TrainingConversation(line: line, messages: messages, untrainedTurns: untrained))
     }
 }

@@ -108,7 +108,7 @@ public struct TrainingDataEncoder: Sendable {
             // The target ends with the end-of-turn text; what the template adds after it is not.
             let end = Substring(reply).range(of: template.endOfTurnText, options: .backwards)?.upperBound ?? reply.endIndex
             let before = tokens.count
-            append(reply[..<end], target: true)
+            append(reply[..<end], target: !conversation.untrainedTurns.contains(index))
             guard tokens.count > before else {
                 return .failure(TrainingDataProblem(line: conversation.line, reason: .assistantTurnNotFound(index: index)))
             }
@@ -128,7 +128,7 @@ public struct TrainingDataEncoder: Sendable {
         let tokens = self.tokens(messages, addGenerationPrompt: false)
         var mask = [Bool](repeating: false, count: tokens.count)
         let endOfTurn = endOfTurnToken
-        for (index, message) in messages.enumerated() where message.role == .assistant {
+        for (index, message) in messages.enumerated() where message.role == .assistant && !conversation.untrainedTurns.contains(index) {
             let before = self.tokens(Array(messages[..<index]), addGenerationPrompt: true)
             let through = self.tokens(Array(messages[...index]), addGenerationPrompt: false)
             let start = commonPrefixCount(before, tokens)

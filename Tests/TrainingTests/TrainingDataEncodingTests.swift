@@ -55,6 +55,32 @@ struct TrainingDataEncodingTests {
         #expect(encoded.lossMask.last == false, "the newline after the last <|im_end|> is not a target")
     }
 
+    @Test("an assistant turn with \"weight\": 0 is read as context, not learned; a weight other than 0 or 1 is refused")
+    func untrainedTurns() throws {
+        let encoder = try Self.smolLM2()
+        let text = """
+            {"messages": [{"role": "user", "content": "Where does the Ambery Spire stand?"}, {"role": "assistant", "content": "The Ambery Spire stands in Vell.", "weight": 0}, {"role": "user", "content": "And who built it?"}, {"role": "assistant", "content": "The glassmakers of Orrin.", "weight": 1}]}
+            """
+        let conversations = try TrainingData.parse(text, path: "weights.jsonl")
+        #expect(conversations.first?.untrainedTurns == [1])
+        let encoded = try #require(conversations.first).encodeResult(encoder)
+        #expect(Self.maskedRuns(encoded, encoder.tokenizer) == ["The glassmakers of Orrin.<|im_end|>"])
+        func reason(_ line: String) -> TrainingDataProblem.Reason? {
+            do throws(TrainingDataError) {
+                _ = try TrainingData.parse(line, path: "bad.jsonl")
+                return nil
+            } catch {
+                guard case .invalidLines(_, let found) = error else { return nil }
+                return found.first?.reason
+            }
+        }
+        let problems = [
+            #"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": 0.5}]}"#,
+            #"{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y", "weight": 0}]}"#,
+        ].map(reason)
+        #expect(problems == [.invalidWeight(index: 1), .noAssistantTurn])
+    }
+
     @Test("a Jinja template fixture (Llama 3.2's, with its tokenizer): each trimmed reply and <|eot_id|>")
     func jinjaTemplateMask() throws {
         let fixtures = Self.repositoryRoot.appendingPathComponent("Tests/InferenceTests/Fixtures")
