@@ -39,11 +39,12 @@ struct TrainingLoopReportTests {
         let image = try DecodedPNG(LossCurve.png(history))
         #expect(image.width == 800 && image.height == 480)
         let counts = Dictionary(grouping: image.indices, by: { $0 }).mapValues(\.count)
-        #expect((counts[LossCurve.Colour.train.rawValue] ?? 0) > 800, "the training curve")
-        #expect((counts[LossCurve.Colour.validation.rawValue] ?? 0) > 150, "the validation curve and its dots")
-        #expect((counts[LossCurve.Colour.ink.rawValue] ?? 0) > 1000, "axes and labels")
-        #expect(LossCurve.ticks(from: 0.13, to: 3.4).map(\.label) == ["1", "2", "3"])
-        #expect(LossCurve.ticks(from: 0.13, to: 0.9).map(\.label) == ["0.2", "0.4", "0.6", "0.8"])
+        let firstSeries = UInt8(LineChart.palette.count - LineChart.seriesColours.count)
+        #expect((counts[firstSeries] ?? 0) > 800, "the training curve")
+        #expect((counts[firstSeries + 1] ?? 0) > 150, "the validation curve and its dots")
+        #expect((counts[LineChart.Ink.text.rawValue] ?? 0) > 1000, "axes and labels")
+        #expect(LineChart.ticks(from: 0.13, to: 3.4).map(\.label) == ["1", "2", "3"])
+        #expect(LineChart.ticks(from: 0.13, to: 0.9).map(\.label) == ["0.2", "0.4", "0.6", "0.8"])
         // Nothing measured yet: an empty frame, still a valid image.
         #expect(try DecodedPNG(LossCurve.png(TrainingHistory())).width == 800)
     }
