@@ -14,7 +14,7 @@ struct DistillCommand: ParsableCommand {
             ranks 1-900 of the public list, plain chat), each with an answer known by \
             construction and worded unlike the evaluation sets.
             """,
-        subcommands: [DistillCurriculumCommand.self, DistillCollectCommand.self, DistillShipCommand.self])
+        subcommands: [DistillCurriculumCommand.self, DistillCollectCommand.self, DistillShipCommand.self, DistillEvalCommand.self, DistillRunCommand.self])
 }
 
 /// `ponder distill curriculum`: prints the curriculum as JSON lines.
