@@ -140,7 +140,10 @@ public struct EverydayDeliberation: Sendable {
             }
         }
         result.seconds = (clock.now - started).inSeconds
-        result.tokens = result.candidates.reduce(await base.usage) { $0 + $1.answer.tokens }
+        // A round left behind by the hang guard may still hold the engine: the shared
+        // conversation's count is read only if it comes at once.
+        let shared = try? await BoundedCall.run(before: Deadline.after(options.grace, on: clock)) { await base.usage }
+        result.tokens = result.candidates.reduce((shared ?? nil) ?? TokenUsage()) { $0 + $1.answer.tokens }
         return result
     }
 }
