@@ -107,6 +107,8 @@ struct CollectVerifierTests {
         #expect(verifier.rejection(of: Self.answer("Done."), for: Self.plot) == .noPython)
         let failed = AgentStep(tool: "python", input: Self.code, output: "NameError: plt", ok: false, ms: 10)
         #expect(verifier.rejection(of: Self.answer("Done.", steps: [failed]), for: Self.plot) == .pythonFailed)
+        // A plot that failed says so even when the model wrote no text after it.
+        #expect(verifier.rejection(of: Self.answer("", steps: [failed]), for: Self.plot) == .pythonFailed)
         let noFile = AgentStep(tool: "python", input: Self.code, output: "", ok: true, ms: 10)
         #expect(verifier.rejection(of: Self.answer("Done.", steps: [noFile]), for: Self.plot) == .noFigure)
         let notPNG = AgentStep(tool: "python", input: Self.code, output: text, ok: true, ms: 10, files: [text])

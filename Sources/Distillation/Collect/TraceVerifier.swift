@@ -22,6 +22,8 @@ public struct TraceVerifier: Sendable {
     /// Nil when `answer` is a verified answer to `item`; else why not.
     public func rejection(of answer: AgentAnswer, for item: CurriculumItem) -> TraceRejection? {
         if let reason = answer.stoppedBy { return .cutByLimit(reason) }
+        // A plot's answer is its figure: the reason it failed says more than its empty text.
+        if case .plot(let data) = item.expected { return plotRejection(answer, question: item.question, expected: data) }
         guard !answer.answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .emptyAnswer }
         switch item.expected {
         case .number(let value): return numberRejection(answer, question: item.question, expected: value)
