@@ -91,11 +91,11 @@ struct DeliberateCommandTests {
         #expect(result.standardError.contains("thinking "), "no progress line")
     }
 
-    @Test("a phrase such as \"take your time\" turns deliberate mode on; the calculator checks the answers")
+    @Test("a phrase such as \"take your time\" turns deliberate mode on; arithmetic is answered by checked candidates")
     func triggerPhrase() async throws {
         let (_, json) = try await Self.ask(["Take your time: what is 17 * 23?"])
         #expect(json.mode == "deliberate")
-        #expect(json.tree?.task == "step by step")
+        #expect(json.tree?.task == "everyday arithmetic")
         #expect(json.answer.contains("391"))
         #expect(json.seconds <= 31)
     }
@@ -157,7 +157,7 @@ extension DeliberateCommandTests {
         let result = try await CommandLineTests.run(["chat"], input: script)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("391"))
-        #expect(result.standardError.contains("(step by step)"))
+        #expect(result.standardError.contains("(everyday arithmetic)"))
         #expect(result.standardError.contains("the next question is answered after thinking for 3 s"))
         #expect(result.standardError.contains("(game of 24)"))
         // /think applies to one question: the next is answered at once.
