@@ -91,16 +91,9 @@ struct DistillCollectCommand: AsyncParsableCommand {
             let writer = try TraceWriter(path: out)
             var items = try curriculum(kinds: kinds).items(kinds: kinds, perKind: perKind, seed: seed)
             let model = try AgentOptions.loadLocalModel(engine: engine, modelOptions: modelOptions)
-            let figures = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-collect-\(UUID().uuidString)").path
-            try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: figures) }
-            // The pages are on 127.0.0.1: the fetcher may read loopback, as in the evaluation.
-            let toolbox = Toolbox.standard(ToolboxSettings(outputDirectory: figures, allowPrivateAddresses: true))
-            let prompts = try PromptLibrary.locate()
-            let planner = Planner(
-                model: model, tools: toolbox.tools, layout: ConversationLayout(prompts: prompts),
-                options: PlannerOptions(
-                    maximumSteps: 6, maximumTokens: 512, timeLimit: .seconds(Int(Self.timeLimit)), seed: seed, outputDirectory: figures))
+            // The pages are on 127.0.0.1: the planner's fetcher may read loopback, as in the evaluation.
+            let setup = try DistillPlanner(model: model, seed: seed, timeLimit: .seconds(Int(Self.timeLimit)))
+            let (planner, prompts) = (setup.planner, setup.prompts)
             let pages = try await PageServer.serving(items)
             items = pages.items
             // Game of 24 traces come from the deliberate search's path (or the solver's).
@@ -113,11 +106,11 @@ struct DistillCollectCommand: AsyncParsableCommand {
                 summary = try await collect(items, with: collector, into: writer)
             } catch {
                 await pages.server.stop()
-                await toolbox.stop()
+                await setup.close()
                 throw error
             }
             await pages.server.stop()
-            await toolbox.stop()
+            await setup.close()
             guard let summary else { throw ExitCode(130) }
             try report(summary, writer: writer)
         }

@@ -10,16 +10,18 @@ import Foundation
 struct DistillPlanner {
     let planner: Planner
     let toolbox: Toolbox
+    let prompts: PromptLibrary
     let figures: String
 
-    /// The planner over `model` with seed `seed`.
-    init(model: any LanguageModel, seed: UInt64) throws {
+    /// The planner over `model` with seed `seed`, each answer given at most `timeLimit`.
+    init(model: any LanguageModel, seed: UInt64, timeLimit: Duration = .seconds(300)) throws {
         figures = FileManager.default.temporaryDirectory.appendingPathComponent("ponder-distill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: figures, withIntermediateDirectories: true)
         toolbox = Toolbox.standard(ToolboxSettings(outputDirectory: figures, allowPrivateAddresses: true))
+        prompts = try PromptLibrary.locate()
         planner = Planner(
-            model: model, tools: toolbox.tools, layout: ConversationLayout(prompts: try PromptLibrary.locate()),
-            options: PlannerOptions(maximumSteps: 6, maximumTokens: 512, timeLimit: .seconds(300), seed: seed, outputDirectory: figures))
+            model: model, tools: toolbox.tools, layout: ConversationLayout(prompts: prompts),
+            options: PlannerOptions(maximumSteps: 6, maximumTokens: 512, timeLimit: timeLimit, seed: seed, outputDirectory: figures))
     }
 
     /// Ends the Python worker and removes the figures.
