@@ -56,7 +56,7 @@ public struct QuestionFacts: Sendable, Equatable {
 
     /// A number and the other ways a calculator input may write it: "12.50" and "12.5",
     /// "007" and "7".
-    static func forms(of number: String) -> [String] {
+    public static func forms(of number: String) -> [String] {
         var forms = [number]
         if number.contains(".") {
             var trimmed = number

@@ -68,27 +68,13 @@ public struct TraceVerifier: Sendable {
         for step in steps {
             if step.tool == "calc" {
                 let used = matches(of: #"\d+(?:\.\d+)?"#, in: step.input)
-                guard used.allSatisfy({ number in forms(of: number).contains { allowed.contains($0) } }) else { return false }
+                guard used.allSatisfy({ number in QuestionFacts.forms(of: number).contains { allowed.contains($0) } }) else { return false }
             }
             for number in matches(of: #"\d+(?:\.\d+)?"#, in: step.output.replacingOccurrences(of: ",", with: "")) {
-                allowed.formUnion(forms(of: number))
+                allowed.formUnion(QuestionFacts.forms(of: number))
             }
         }
         return true
-    }
-
-    /// "12.50" also as "12.5", "007" also as "7".
-    static func forms(of number: String) -> [String] {
-        var forms = [number]
-        if number.contains(".") {
-            var trimmed = number
-            while trimmed.hasSuffix("0") { trimmed.removeLast() }
-            if trimmed.hasSuffix(".") { trimmed.removeLast() }
-            forms.append(trimmed)
-        }
-        let withoutLeadingZeros = String(number.drop { $0 == "0" })
-        if !withoutLeadingZeros.isEmpty, !withoutLeadingZeros.hasPrefix(".") { forms.append(withoutLeadingZeros) }
-        return forms
     }
 
     // MARK: Page facts
