@@ -164,7 +164,7 @@ struct DistillRunCommand: ParsableCommand {
 
     /// Scores round `round`'s model (the base model with `adapter`) on the dev split.
     func evaluate(round: Int, adapter: String?, traces: [String: Int], trainedOn: Int) throws -> DistillationReport.Round {
-        let folder = round == 0 ? out + "/round-0" : roundFolder(round)
+        let folder = roundFolder(round)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let resultsPath = folder + "/eval.json"
         if !FileManager.default.fileExists(atPath: resultsPath) {
